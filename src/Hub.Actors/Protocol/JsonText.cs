@@ -1,0 +1,279 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Hub.Protocol;
+
+/// <summary>
+/// Strict RFC 8259 reading into Newtonsoft.Json trees, and the exact output form of PROTOCOL.md section 2.
+/// </summary>
+/// <remarks>
+/// Reading uses System.Text.Json's <see cref="Utf8JsonReader"/> because Newtonsoft's reader is lenient
+/// (it takes comments, NaN, single quotes, trailing commas and raw control characters, all of which the
+/// protocol refuses); the tree is still a <see cref="JToken"/>, since handlers bind with Newtonsoft.Json.
+/// Writing walks the tree by hand because no library writes ECMAScript number forms with minimal escaping.
+/// </remarks>
+internal static class JsonText
+{
+    /// <summary>Parses one JSON text; null with a reason when it is not valid JSON or nests deeper than <paramref name="maxDepth"/>.</summary>
+    public static JToken? TryParse(ReadOnlySpan<byte> utf8, int maxDepth, out string? error)
+    {
+        error = null;
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
+        try
+        {
+            if (!reader.Read())
+            {
+                error = "empty message";
+                return null;
+            }
+
+            var root = ReadValue(ref reader);
+            if (reader.Read())
+            {
+                error = "text after the JSON value";
+                return null;
+            }
+
+            return root;
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // GetString throws this for a lone surrogate escape or invalid UTF-8.
+            error = ex.Message;
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+            return null;
+        }
+    }
+
+    private static JToken ReadValue(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                var obj = new JObject();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    var name = reader.GetString()!;
+                    reader.Read();
+
+                    // A repeated name keeps the last value at the first position (PROTOCOL.md section 2).
+                    obj[name] = ReadValue(ref reader);
+                }
+
+                return obj;
+            case JsonTokenType.StartArray:
+                var array = new JArray();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    array.Add(ReadValue(ref reader));
+                }
+
+                return array;
+            case JsonTokenType.String:
+                return new JValue(reader.GetString());
+            case JsonTokenType.Number:
+                return ReadNumber(reader.ValueSpan);
+            case JsonTokenType.True:
+                return new JValue(true);
+            case JsonTokenType.False:
+                return new JValue(false);
+            case JsonTokenType.Null:
+                return JValue.CreateNull();
+            default:
+                throw new FormatException($"unexpected token {reader.TokenType}");
+        }
+    }
+
+    private static JValue ReadNumber(ReadOnlySpan<byte> text)
+    {
+        if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
+        {
+            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small)
+                ? new JValue(small)
+                : new JValue(BigInteger.Parse(Encoding.ASCII.GetString(text), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+        }
+
+        var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (!double.IsFinite(value))
+        {
+            throw new FormatException("number out of the range of a double");
+        }
+
+        return new JValue(value);
+    }
+
+    /// <summary>Writes <paramref name="token"/> in the protocol's output form; throws <see cref="JsonWriteException"/> for what JSON cannot hold.</summary>
+    public static void Write(IBufferWriter<byte> output, JToken? token)
+    {
+        switch (token)
+        {
+            case null:
+                WriteAscii(output, "null");
+                return;
+            case JObject obj:
+                WriteAscii(output, "{");
+                var first = true;
+                foreach (var property in obj.Properties())
+                {
+                    if (!first)
+                    {
+                        WriteAscii(output, ",");
+                    }
+
+                    first = false;
+                    WriteString(output, property.Name);
+                    WriteAscii(output, ":");
+                    Write(output, property.Value);
+                }
+
+                WriteAscii(output, "}");
+                return;
+            case JArray array:
+                WriteAscii(output, "[");
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteAscii(output, ",");
+                    }
+
+                    Write(output, array[i]);
+                }
+
+                WriteAscii(output, "]");
+                return;
+            case JValue value:
+                WriteValue(output, value);
+                return;
+            default:
+                throw new JsonWriteException($"cannot write a {token.Type} token");
+        }
+    }
+
+    private static void WriteValue(IBufferWriter<byte> output, JValue value)
+    {
+        switch (value.Type)
+        {
+            case JTokenType.Null:
+            case JTokenType.Undefined:
+                WriteAscii(output, "null");
+                return;
+            case JTokenType.Boolean:
+                WriteAscii(output, (bool)value.Value! ? "true" : "false");
+                return;
+            case JTokenType.Integer:
+                WriteAscii(output, value.Value is BigInteger big
+                    ? big.ToString(CultureInfo.InvariantCulture)
+                    : Convert.ToString(value.Value, CultureInfo.InvariantCulture)!);
+                return;
+            case JTokenType.Float:
+                var number = value.Value switch
+                {
+                    double d => d,
+                    float f => double.Parse(f.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+                    decimal m => (double)m,
+                    var other => Convert.ToDouble(other, CultureInfo.InvariantCulture),
+                };
+                if (!double.IsFinite(number))
+                {
+                    throw new JsonWriteException("NaN and Infinity cannot be written as JSON");
+                }
+
+                WriteAscii(output, EcmaNumber.Format(number));
+                return;
+            case JTokenType.String:
+                WriteString(output, (string)value.Value!);
+                return;
+            case JTokenType.Date:
+                WriteString(output, value.Value switch
+                {
+                    DateTime dt => dt.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture),
+                    DateTimeOffset dto => dto.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture),
+                    var other => Convert.ToString(other, CultureInfo.InvariantCulture)!,
+                });
+                return;
+            case JTokenType.Guid:
+            case JTokenType.Uri:
+            case JTokenType.TimeSpan:
+                WriteString(output, Convert.ToString(value.Value, CultureInfo.InvariantCulture)!);
+                return;
+            case JTokenType.Bytes:
+                WriteString(output, Convert.ToBase64String((byte[])value.Value!));
+                return;
+            default:
+                throw new JsonWriteException($"cannot write a {value.Type} value");
+        }
+    }
+
+    /// <summary>Minimal escaping: quote, backslash, U+0000-U+001F, and U+0085, U+2028, U+2029 (safe in JavaScript).</summary>
+    public static void WriteString(IBufferWriter<byte> output, string text)
+    {
+        var builder = new StringBuilder(text.Length + 2);
+        builder.Append('"');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\b': builder.Append("\\b"); break;
+                case '\f': builder.Append("\\f"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                case '\u0085': builder.Append("\\u0085"); break;
+                case '\u2028': builder.Append("\\u2028"); break;
+                case '\u2029': builder.Append("\\u2029"); break;
+                default:
+                    if (c < 0x20)
+                    {
+                        builder.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    }
+                    else if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
+                    {
+                        throw new JsonWriteException("a string holds a lone surrogate");
+                    }
+                    else
+                    {
+                        builder.Append(c);
+                        if (char.IsHighSurrogate(c))
+                        {
+                            builder.Append(text[++i]);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        builder.Append('"');
+        var chunk = builder.ToString();
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
+        output.Advance(Encoding.UTF8.GetBytes(chunk, span));
+    }
+
+    public static void WriteAscii(IBufferWriter<byte> output, string ascii)
+    {
+        var span = output.GetSpan(ascii.Length);
+        for (var i = 0; i < ascii.Length; i++)
+        {
+            span[i] = (byte)ascii[i];
+        }
+
+        output.Advance(ascii.Length);
+    }
+}

@@ -1,0 +1,1 @@
+namespace Hub.Client; internal static class Placeholder { }

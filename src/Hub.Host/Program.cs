@@ -1,1 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Hub.Host;
+
+HubHost.Build(args).Run();

@@ -1,0 +1,395 @@
+using System.Security.Claims;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Hub.Methods;
+using Hub.Protocol;
+using Hub.Topics;
+using Newtonsoft.Json.Linq;
+
+namespace Hub.Connections;
+
+/// <summary>
+/// Owns one client connection: its identity, subscriptions, in-flight calls and server-to-client calls. It
+/// parses each inbound frame with the codec, answers protocol errors and built-ins itself, sends calls to
+/// method actors, and is the only writer of its outbound stream (a bounded Akka.Streams queue whose writes
+/// it accounts, closing a slow reader with 1008).
+/// </summary>
+internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly string _connectionId;
+    private readonly ClaimsPrincipal? _user;
+    private readonly bool _isHttp;
+    private readonly IConnectionTransport _transport;
+    private readonly HubRuntime _runtime;
+    private readonly HubSettings _settings;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<long, InFlight> _inFlight = [];
+    private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
+    private readonly List<PendingSubscribe> _pendingSubscribes = [];
+    private readonly Dictionary<string, IActorRef> _clientCalls = new(StringComparer.Ordinal);
+    private readonly MethodProtocol.Caller _caller;
+    private ISourceQueueWithComplete<byte[]>? _outbound;
+    private int _queuedMessages;
+    private long _queuedBytes;
+    private long _nextCallKey;
+    private long _nextClientCall;
+    private bool _draining;
+    private bool _closing;
+    private bool _transportDone;
+    private (int Code, string Reason)? _closeAfterFlush;
+
+    public ConnectionActor(string connectionId, ClaimsPrincipal? user, bool isHttp, IConnectionTransport transport, HubRuntime runtime)
+    {
+        _connectionId = connectionId;
+        _user = user;
+        _isHttp = isHttp;
+        _transport = transport;
+        _runtime = runtime;
+        _settings = runtime.Settings;
+        _caller = new MethodProtocol.Caller(connectionId, user, isHttp ? null : Self);
+
+        Receive<ConnectionProtocol.InboundStarted>(_ => Sender.Tell(ConnectionProtocol.Ack.Instance));
+        Receive<ConnectionProtocol.InboundFrame>(frame =>
+        {
+            OnFrame(frame.Utf8);
+            Sender.Tell(ConnectionProtocol.Ack.Instance);
+        });
+        Receive<ConnectionProtocol.InboundCompleted>(OnInboundCompleted);
+        Receive<MethodProtocol.Completed>(OnCompleted);
+        Receive<CallTimedOut>(OnCallTimedOut);
+        Receive<TopicProtocol.Subscribed>(OnSubscribed);
+        Receive<TopicProtocol.Deliver>(deliver =>
+        {
+            if (_subscriptions.Contains(deliver.Topic))
+            {
+                Enqueue(deliver.EncodedFrame);
+            }
+        });
+        Receive<ConnectionProtocol.CallClient>(OnCallClient);
+        Receive<ClientCallExpired>(expired => _clientCalls.Remove(expired.Id));
+        Receive<ConnectionProtocol.FrameWritten>(written =>
+        {
+            _queuedMessages--;
+            _queuedBytes -= written.Size;
+        });
+        Receive<ConnectionProtocol.WriterStopped>(OnWriterStopped);
+        Receive<ConnectionProtocol.Drain>(_ =>
+        {
+            _draining = true;
+            CloseIfDrained();
+        });
+        Receive<ConnectionProtocol.GoAway>(_ => CloseGracefully(1001, "server shutting down"));
+        Receive<TransportClosed>(_ => Context.Stop(Self));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string connectionId, ClaimsPrincipal? user, bool isHttp, IConnectionTransport transport, HubRuntime runtime) =>
+        Akka.Actor.Props.Create(() => new ConnectionActor(connectionId, user, isHttp, transport, runtime));
+
+    protected override void PreStart()
+    {
+        var transport = _transport;
+
+        // The socket takes one frame at a time; FrameWritten tells this actor how much is still queued, which is
+        // what the slow-consumer limits apply to. The queue itself never overflows: Enqueue closes first.
+        _outbound = Source.Queue<byte[]>(_settings.OutboundMaxMessages + 1, OverflowStrategy.DropNew)
+            .SelectAsync(1, async frame =>
+            {
+                await transport.SendAsync(frame, CancellationToken.None).ConfigureAwait(false);
+                return (object)new ConnectionProtocol.FrameWritten(frame.Length);
+            })
+            .ToMaterialized(
+                Sink.ActorRef<object>(Self, new ConnectionProtocol.WriterStopped(null), ex => new ConnectionProtocol.WriterStopped(ex)),
+                Keep.Left)
+            .Run(Context.Materializer());
+        _log.Debug("Connection {ConnectionId} opened", _connectionId);
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var asker in _clientCalls.Values)
+        {
+            asker.Tell(new Status.Failure(new InvalidOperationException("The connection closed before the client answered.")));
+        }
+
+        _outbound?.Complete();
+        if (!_transportDone)
+        {
+            // Stopped without a close of its own (a bug, or the actor system going down): say so to the client.
+            _ = _transport.CloseAsync(1011, "internal error");
+        }
+
+        _log.Debug("Connection {ConnectionId} closed", _connectionId);
+    }
+
+    private void OnFrame(ReadOnlyMemory<byte> utf8)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        _log.Debug("Frame of {Size} B from {ConnectionId}", utf8.Length, _connectionId);
+        var expectsReply = true;
+        switch (JsonRpcParser.Parse(utf8.Span, _settings.MaxDepth, _settings.MaxBatch))
+        {
+            case ParsedFrame.Rejected rejected:
+                Answer(null, -1, JsonRpcEncoder.Failure(rejected.Reply.Id, rejected.Reply.Error));
+                break;
+            case ParsedFrame.Single single:
+                expectsReply = single.Message is JsonRpcRequest or JsonRpcInvalid;
+                Dispatch(single.Message, null, -1);
+                break;
+            case ParsedFrame.Batch batch:
+                var replies = batch.Entries.Count(e => e is JsonRpcRequest or JsonRpcInvalid);
+                expectsReply = replies > 0;
+                var state = replies > 0 ? new BatchReply(replies) : null;
+                var slot = 0;
+                foreach (var entry in batch.Entries)
+                {
+                    Dispatch(entry, state, entry is JsonRpcRequest or JsonRpcInvalid ? slot++ : -1);
+                }
+
+                break;
+        }
+
+        if (_isHttp && !expectsReply)
+        {
+            // HTTP carries one message or batch per request; with nothing to answer the response is 204.
+            CloseGracefully(1000, string.Empty);
+        }
+    }
+
+    private void Dispatch(JsonRpcMessage message, BatchReply? batch, int slot)
+    {
+        switch (message)
+        {
+            case JsonRpcInvalid invalid:
+                Answer(batch, slot, JsonRpcEncoder.Failure(invalid.Id, JsonRpcError.InvalidRequest(invalid.Reason)));
+                break;
+            case JsonRpcClientReply reply when batch is null && !_isHttp:
+                OnClientReply(reply);
+                break;
+            case JsonRpcRequest request:
+                Call(request.Id, request.Method, request.Params, batch, slot);
+                break;
+            case JsonRpcNotification notification:
+                Call(null, notification.Method, notification.Params, null, -1);
+                break;
+        }
+    }
+
+    private void Call(RequestId? id, string method, JToken? parameters, BatchReply? batch, int slot)
+    {
+        if (_draining)
+        {
+            AnswerError(id, batch, slot, JsonRpcError.ServerShuttingDown);
+            return;
+        }
+
+        if (_inFlight.Count >= _settings.MaxInFlight)
+        {
+            AnswerError(id, batch, slot, JsonRpcError.TooManyRequests);
+            return;
+        }
+
+        if (TryBuiltIn(id, method, parameters, batch, slot))
+        {
+            return;
+        }
+
+        if (!_runtime.TryGetMethod(method, out var target))
+        {
+            AnswerError(id, batch, slot, JsonRpcError.MethodNotFound);
+            return;
+        }
+
+        var key = ++_nextCallKey;
+        var timeout = target.Timeout ?? _settings.MethodTimeout;
+        _inFlight[key] = new InFlight(id, batch, slot);
+        Timers.StartSingleTimer(key, new CallTimedOut(key), timeout);
+        target.Actor.Tell(new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout));
+    }
+
+    private void OnCompleted(MethodProtocol.Completed completed)
+    {
+        if (!_inFlight.Remove(completed.CallKey, out var call))
+        {
+            return; // answered already: the timeout won
+        }
+
+        Timers.Cancel(completed.CallKey);
+        if (call.Id is not null && completed.Reply is not null)
+        {
+            Answer(call.Batch, call.Slot, completed.Reply);
+        }
+
+        CloseIfDrained();
+    }
+
+    private void OnCallTimedOut(CallTimedOut timedOut)
+    {
+        if (_inFlight.Remove(timedOut.CallKey, out var call))
+        {
+            AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.RequestTimedOut);
+            CloseIfDrained();
+        }
+    }
+
+    private void AnswerError(RequestId? id, BatchReply? batch, int slot, JsonRpcError error)
+    {
+        if (id is { } requestId)
+        {
+            Answer(batch, slot, JsonRpcEncoder.Failure(requestId, error));
+        }
+    }
+
+    private void AnswerResult(RequestId? id, BatchReply? batch, int slot, JToken result)
+    {
+        if (id is { } requestId)
+        {
+            Answer(batch, slot, JsonRpcEncoder.Success(requestId, result));
+        }
+    }
+
+    /// <summary>Sends a reply, or files it in its batch, which goes out whole, in request order, once complete.</summary>
+    private void Answer(BatchReply? batch, int slot, byte[] reply)
+    {
+        if (batch is null)
+        {
+            Enqueue(reply);
+        }
+        else if (batch.Fill(slot, reply))
+        {
+            Enqueue(JsonRpcEncoder.Batch(batch.Replies!));
+        }
+        else
+        {
+            return;
+        }
+
+        if (_isHttp)
+        {
+            CloseGracefully(1000, string.Empty);
+        }
+    }
+
+    private void Enqueue(byte[] frame)
+    {
+        if (_closing || _outbound is null)
+        {
+            return;
+        }
+
+        _queuedMessages++;
+        _queuedBytes += frame.Length;
+        if (_queuedMessages > _settings.OutboundMaxMessages || _queuedBytes > _settings.OutboundMaxBytes)
+        {
+            _log.Warning("Closing {ConnectionId}: slow consumer, {Messages} messages and {Bytes} B queued", _connectionId, _queuedMessages, _queuedBytes);
+            CloseNow(1008, "slow consumer");
+            return;
+        }
+
+        _ = _outbound.OfferAsync(frame);
+    }
+
+    private void OnWriterStopped(ConnectionProtocol.WriterStopped stopped)
+    {
+        if (stopped.Cause is not null && !_closing)
+        {
+            _log.Debug("Connection {ConnectionId}: writing failed ({Reason}); stopping", _connectionId, stopped.Cause.Message);
+            _transportDone = true;
+            _transport.Abort();
+            Context.Stop(Self);
+            return;
+        }
+
+        if (_closeAfterFlush is { } close)
+        {
+            CloseTransport(close.Code, close.Reason);
+        }
+    }
+
+    private void OnInboundCompleted(ConnectionProtocol.InboundCompleted completed)
+    {
+        // The transport has ended the socket (client close, abort, or a frame limit); nothing more can be sent.
+        _transportDone = true;
+        if (completed.Cause is not null)
+        {
+            _log.Debug("Connection {ConnectionId} ended: {Reason}", _connectionId, completed.Cause.Message);
+        }
+
+        if (!_isHttp)
+        {
+            Context.Stop(Self);
+        }
+    }
+
+    private void CloseIfDrained()
+    {
+        if (_draining && _inFlight.Count == 0 && _pendingSubscribes.Count == 0)
+        {
+            CloseGracefully(1001, "server shutting down");
+        }
+    }
+
+    /// <summary>Sends what is queued, then closes.</summary>
+    private void CloseGracefully(int code, string reason)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        _closing = true;
+        _closeAfterFlush = (code, reason);
+        _outbound?.Complete();
+        Timers.StartSingleTimer("close", new TransportClosed(), CloseTimeout);
+    }
+
+    /// <summary>Drops what is queued and closes.</summary>
+    private void CloseNow(int code, string reason)
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        _closing = true;
+        CloseTransport(code, reason);
+    }
+
+    private void CloseTransport(int code, string reason)
+    {
+        _transportDone = true;
+        _transport.CloseAsync(code, reason).PipeTo(Self, success: () => new TransportClosed(), failure: _ => new TransportClosed());
+    }
+
+    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot);
+
+    private sealed record CallTimedOut(long CallKey);
+
+    private sealed record ClientCallExpired(string Id);
+
+    private sealed record TransportClosed;
+
+    /// <summary>The replies of one batch, in request order; full when every request has answered.</summary>
+    private sealed class BatchReply(int count)
+    {
+        private int _missing = count;
+
+        public byte[][]? Replies { get; } = new byte[count][];
+
+        public bool Fill(int slot, byte[] reply)
+        {
+            Replies![slot] = reply;
+            return --_missing == 0;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Newtonsoft.Json.Linq;
+using Hub.Protocol;
+
+namespace Hub.Connections;
+
+/// <summary>Messages a <see cref="ConnectionActor"/> receives from its transport and from the engine.</summary>
+internal static class ConnectionProtocol
+{
+    /// <summary>One whole text message from the client, UTF-8 as received.</summary>
+    public sealed record InboundFrame(ReadOnlyMemory<byte> Utf8);
+
+    /// <summary>The inbound stream asks the actor for the next frame with this and waits for <see cref="Ack"/>.</summary>
+    public sealed class InboundStarted
+    {
+        public static InboundStarted Instance { get; } = new();
+
+        private InboundStarted()
+        {
+        }
+    }
+
+    /// <summary>Backpressure: the actor has taken the last frame and wants the next.</summary>
+    public sealed class Ack
+    {
+        public static Ack Instance { get; } = new();
+
+        private Ack()
+        {
+        }
+    }
+
+    /// <summary>The client closed, or the transport ended the connection (it has already closed the socket).</summary>
+    public sealed record InboundCompleted(Exception? Cause);
+
+    /// <summary>Sent by the outbound stream after each frame is written, so the actor can account queued bytes.</summary>
+    public sealed record FrameWritten(int Size);
+
+    /// <summary>The outbound stream ended: all frames written after a completion, or the socket failed.</summary>
+    public sealed record WriterStopped(Exception? Cause);
+
+    /// <summary>Server-to-client call (PROTOCOL.md section 7); answered with <see cref="ClientAnswered"/>.</summary>
+    public sealed record CallClient(string Method, JToken? Params);
+
+    /// <summary>The client's answer: a result, or an error.</summary>
+    public sealed record ClientAnswered(JToken? Result, JsonRpcError? Error);
+
+    /// <summary>The node is stopping: take no new calls, let in-flight ones finish, then close with 1001.</summary>
+    public sealed class Drain
+    {
+        public static Drain Instance { get; } = new();
+
+        private Drain()
+        {
+        }
+    }
+
+    /// <summary>Close now with 1001 (the shutdown deadline passed).</summary>
+    public sealed class GoAway
+    {
+        public static GoAway Instance { get; } = new();
+
+        private GoAway()
+        {
+        }
+    }
+}

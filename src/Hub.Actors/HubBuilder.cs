@@ -1,0 +1,183 @@
+using System.Reflection;
+using Akka.Actor;
+using Hub.Methods;
+using Newtonsoft.Json;
+
+namespace Hub;
+
+/// <summary>
+/// Declares what a hub serves: methods (three ways, one registry) and topics. Used by
+/// <c>services.AddHub(hub => ...)</c> in the host.
+/// </summary>
+/// <example>
+/// <code>
+/// builder.Services.AddHub(hub =>
+/// {
+///     hub.AddMethod("add", (int a, int b) => a + b);
+///     hub.AddMethods(new MathService(), prefix: "math");   // math.add, math.mul, ...
+///     hub.AddMethodActor&lt;CounterActor&gt;("counter");
+///     hub.AddTopic("prices");
+/// });
+/// </code>
+/// </example>
+public sealed class HubBuilder
+{
+    /// <summary>The names <c>get_methods</c> lists first, in this order (PROTOCOL.md section 5).</summary>
+    internal static readonly string[] BuiltIns = ["get_methods", "get_topics", "get_subscriptions", "subscribe", "unsubscribe"];
+
+    private readonly List<PendingMethod> _methods = [];
+    private readonly List<string> _topics = [];
+
+    /// <summary>
+    /// Newtonsoft.Json settings for binding params and serializing results. Defaults: dates are not parsed from
+    /// strings, floating-point numbers read as doubles.
+    /// </summary>
+    public JsonSerializerSettings SerializerSettings { get; } = new()
+    {
+        DateParseHandling = DateParseHandling.None,
+        FloatParseHandling = FloatParseHandling.Double,
+    };
+
+    /// <summary>
+    /// Registers a delegate as a method. Parameters bind from <c>params</c> by position or by name, strictly;
+    /// parameters of type <see cref="CancellationToken"/> (cancelled at the timeout) and <see cref="HubCallContext"/>
+    /// are supplied by the hub, and a <c>[RawParams] JToken?</c> parameter receives params as sent. It may return
+    /// a value, <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.
+    /// </summary>
+    /// <param name="name">The method name clients call. Names starting with <c>rpc.</c> and the built-in names are refused.</param>
+    /// <param name="handler">The handler.</param>
+    /// <param name="timeout">This method's timeout; default: <c>hub.method-timeout</c> (30 s).</param>
+    /// <exception cref="ArgumentException">The name is empty, reserved or already registered.</exception>
+    public HubBuilder AddMethod(string name, Delegate handler, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Add(new PendingMethod(null, name, handler.Target, handler.Method, null, timeout));
+    }
+
+    /// <summary>
+    /// Registers every public instance method declared by <paramref name="service"/>'s type, named
+    /// <c>prefix + separator + MethodName</c> (separator: <c>hub.method-separator</c>, default <c>"."</c>),
+    /// or just <c>MethodName</c> without a prefix. Binding is as in <see cref="AddMethod"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The type has overloads of one name, or a name clashes.</exception>
+    public HubBuilder AddMethods(object service, string? prefix = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var methods = service.GetType()
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName)
+            .ToList();
+        foreach (var group in methods.GroupBy(m => m.Name))
+        {
+            if (group.Count() > 1)
+            {
+                throw new ArgumentException($"'{service.GetType().Name}.{group.Key}' is overloaded; a JSON-RPC method needs one signature.", nameof(service));
+            }
+
+            Add(new PendingMethod(prefix, group.Key, service, group.Single(), null, timeout));
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Registers a method served by an actor of type <typeparamref name="TActor"/>: one instance per node, taking
+    /// calls one at a time (see <see cref="MethodActor"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, reserved or already registered.</exception>
+    public HubBuilder AddMethodActor<TActor>(string name, TimeSpan? timeout = null)
+        where TActor : MethodActor, new() =>
+        AddMethodActor(name, Props.Create<TActor>(), timeout);
+
+    /// <summary>Registers a method served by the <see cref="MethodActor"/> that <paramref name="props"/> creates.</summary>
+    /// <exception cref="ArgumentException">The name is empty, reserved or already registered.</exception>
+    public HubBuilder AddMethodActor(string name, Props props, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        return Add(new PendingMethod(null, name, null, null, props, timeout));
+    }
+
+    /// <summary>Declares a topic clients may subscribe to and the server may publish to.</summary>
+    /// <param name="name">A non-empty name of at most 256 characters.</param>
+    /// <exception cref="ArgumentException">The name is empty, too long or already declared.</exception>
+    public HubBuilder AddTopic(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length is 0 or > 256)
+        {
+            throw new ArgumentException("A topic name has 1 to 256 characters.", nameof(name));
+        }
+
+        if (_topics.Contains(name, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"Topic '{name}' is already declared.", nameof(name));
+        }
+
+        _topics.Add(name);
+        return this;
+    }
+
+    internal IReadOnlyList<string> Topics => _topics;
+
+    internal IReadOnlyList<MethodDefinition> BuildMethods(HubSettings settings)
+    {
+        var serializer = JsonSerializer.Create(SerializerSettings);
+        var definitions = new List<MethodDefinition>();
+        foreach (var pending in _methods)
+        {
+            var name = pending.Prefix is null ? pending.Name : pending.Prefix + settings.MethodSeparator + pending.Name;
+            Validate(name);
+            if (definitions.Any(d => d.Name == name))
+            {
+                throw new ArgumentException($"Method '{name}' is already registered.");
+            }
+
+            var handler = pending.Method is null ? null : new MethodHandler(pending.Target, pending.Method, serializer);
+            definitions.Add(new MethodDefinition(name, handler, pending.Props, pending.Timeout));
+        }
+
+        return definitions;
+    }
+
+    private HubBuilder Add(PendingMethod method)
+    {
+        ArgumentNullException.ThrowIfNull(method.Name);
+        if (method.Prefix is null)
+        {
+            Validate(method.Name);
+            if (_methods.Any(m => m.Prefix is null && m.Name == method.Name))
+            {
+                throw new ArgumentException($"Method '{method.Name}' is already registered.");
+            }
+        }
+
+        if (method.Method is not null)
+        {
+            // Build the binder now, so a bad signature fails at registration rather than at the first call.
+            _ = new MethodHandler(method.Target, method.Method, JsonSerializer.CreateDefault());
+        }
+
+        _methods.Add(method);
+        return this;
+    }
+
+    private static void Validate(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ArgumentException("A method name must not be empty.", nameof(name));
+        }
+
+        if (name.StartsWith("rpc.", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Method names starting with 'rpc.' are reserved by JSON-RPC 2.0: '{name}'.", nameof(name));
+        }
+
+        if (BuiltIns.Contains(name, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"'{name}' is a built-in method.", nameof(name));
+        }
+    }
+
+    private sealed record PendingMethod(string? Prefix, string Name, object? Target, MethodInfo? Method, Props? Props, TimeSpan? Timeout);
+}

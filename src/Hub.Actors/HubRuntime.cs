@@ -1,0 +1,148 @@
+using System.Collections.Frozen;
+using System.Security.Claims;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Hub.Connections;
+using Hub.Methods;
+using Hub.Protocol;
+using Hub.Topics;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Hub;
+
+/// <summary>
+/// The engine on one node: the method registry, declared topics, and the actors that serve them. One per
+/// <see cref="ActorSystem"/>, found by actors through <see cref="Get"/>.
+/// </summary>
+internal sealed class HubRuntime : IHub, IExtension
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly FrozenDictionary<string, MethodTarget> _methods;
+    private readonly FrozenSet<string> _topics;
+    private readonly string[] _methodNamesWs;
+    private readonly string[] _methodNamesHttp;
+    private readonly IActorRef _mediator;
+    private readonly IActorRef _connections;
+
+    private HubRuntime(ActorSystem system, HubBuilder builder, HubSettings settings)
+    {
+        System = system;
+        Settings = settings;
+        Serializer = JsonSerializer.Create(builder.SerializerSettings);
+        _topics = builder.Topics.ToFrozenSet(StringComparer.Ordinal);
+        TopicNames = [.. builder.Topics.Order(StringComparer.Ordinal)];
+        _mediator = DistributedPubSub.Get(system).Mediator;
+
+        var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
+        foreach (var definition in builder.BuildMethods(settings))
+        {
+            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this) : definition.ActorProps!;
+            var actor = system.ActorOf(props, "method-" + Uri.EscapeDataString(definition.Name));
+            methods[definition.Name] = new MethodTarget(actor, definition.Timeout);
+        }
+
+        _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
+        var sorted = methods.Keys.Order(StringComparer.Ordinal).ToArray();
+        _methodNamesWs = [.. HubBuilder.BuiltIns, .. sorted];
+        _methodNamesHttp = [.. HubBuilder.BuiltIns.Take(2), .. sorted];
+        Topics = system.ActorOf(TopicManagerActor.Props(_mediator), "hub-topics");
+        _connections = system.ActorOf(ConnectionsActor.Props(this), "hub-connections");
+    }
+
+    public ActorSystem System { get; }
+
+    public HubSettings Settings { get; }
+
+    public JsonSerializer Serializer { get; }
+
+    /// <summary>This node's topic manager, parent of the topic routers.</summary>
+    public IActorRef Topics { get; }
+
+    /// <summary>True once <see cref="DrainAsync"/> has begun: the node takes no new connections or calls.</summary>
+    public bool IsDraining { get; private set; }
+
+    /// <summary>Declared topics, sorted by ordinal comparison.</summary>
+    public string[] TopicNames { get; }
+
+    /// <summary>Starts the engine on <paramref name="system"/> (a cluster member) and registers it there.</summary>
+    public static HubRuntime Start(ActorSystem system, HubBuilder builder, HubSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        var runtime = new HubRuntime(system, builder, settings);
+        system.RegisterExtension(new HubRuntimeExtension(runtime));
+        return runtime;
+    }
+
+    /// <summary>The engine started on <paramref name="system"/>.</summary>
+    public static HubRuntime Get(ActorSystem system) => system.WithExtension<HubRuntime, HubRuntimeExtension>();
+
+    public bool TryGetMethod(string name, out MethodTarget target) => _methods.TryGetValue(name, out target!);
+
+    public bool IsTopic(string name) => _topics.Contains(name);
+
+    /// <summary><c>get_methods</c>: built-ins in protocol order, then the rest sorted; over HTTP without the connection built-ins.</summary>
+    public string[] MethodNames(bool http) => http ? _methodNamesHttp : _methodNamesWs;
+
+    /// <summary>Creates the actor of a new connection.</summary>
+    /// <exception cref="InvalidOperationException">The node is shutting down.</exception>
+    public async Task<ConnectionsActor.Opened> OpenAsync(IConnectionTransport transport, ClaimsPrincipal? user, bool isHttp) =>
+        await _connections.Ask<ConnectionsActor.Opened>(new ConnectionsActor.Open(transport, user, isHttp), AskTimeout).ConfigureAwait(false);
+
+    /// <summary>The number of live connection actors, WebSocket and HTTP.</summary>
+    public Task<int> CountConnectionsAsync() => _connections.Ask<int>(ConnectionsActor.GetCount.Instance, AskTimeout);
+
+    /// <summary>
+    /// Stops taking calls (<c>-32004</c>), lets in-flight calls finish until <see cref="HubSettings.ShutdownDeadline"/>,
+    /// and closes every connection with 1001. Completes when all are closed, or a little after the deadline.
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        IsDraining = true;
+        try
+        {
+            await _connections.Ask<ConnectionsActor.Drained>(new ConnectionsActor.DrainAll(Settings.ShutdownDeadline), Settings.ShutdownDeadline + TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            // Some sockets did not close in time; the actor system's shutdown stops their actors.
+        }
+    }
+
+    public async Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        if (!_topics.Contains(topic))
+        {
+            throw new ArgumentException($"'{topic}' is not a declared topic.", nameof(topic));
+        }
+
+        var token = data is null ? null : data as JToken ?? JToken.FromObject(data, Serializer);
+        if (token is not null and not (JObject or JArray) && token.Type != JTokenType.Null)
+        {
+            throw new ArgumentException("Topic data must be a JSON object, an array or null (JSON-RPC 2.0 params).", nameof(data));
+        }
+
+        byte[] frame;
+        try
+        {
+            frame = JsonRpcEncoder.Notification(topic, token);
+        }
+        catch (JsonWriteException ex)
+        {
+            throw new ArgumentException("Topic data cannot be written as JSON: " + ex.Message, nameof(data), ex);
+        }
+
+        // Told before the retained value is stored, so publishes from one caller keep their order.
+        _mediator.Tell(new Publish(TopicRouterActor.ClusterTopic(topic), new TopicProtocol.Deliver(topic, frame)));
+        if (retain)
+        {
+            var cleared = token is null || token.Type == JTokenType.Null;
+            await RetainedValues.StoreAsync(System, topic, cleared ? null : frame, AskTimeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Where calls to one method go.</summary>
+    public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout);
+}

@@ -1,0 +1,18 @@
+namespace Hub;
+
+/// <summary>The server side of Hub that application code uses: publishing to topics.</summary>
+public interface IHub
+{
+    /// <summary>
+    /// Publishes <paramref name="data"/> to every subscriber of <paramref name="topic"/> on every node, as the
+    /// notification <c>{"jsonrpc":"2.0","method":TOPIC,"params":DATA}</c>. The notification is encoded once.
+    /// </summary>
+    /// <param name="topic">A declared topic.</param>
+    /// <param name="data">An object or array (anything Newtonsoft.Json serializes to one), or null for no params.</param>
+    /// <param name="retain">Also store the value as the topic's retained value, sent first to each new subscriber;
+    /// null with retain clears it.</param>
+    /// <param name="cancellationToken">Stops waiting for the retained value to be stored.</param>
+    /// <returns>Completes once the notification is handed to the cluster (and the retained value stored).</returns>
+    /// <exception cref="ArgumentException">The topic is not declared, or the data is not an object, an array or null.</exception>
+    Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default);
+}

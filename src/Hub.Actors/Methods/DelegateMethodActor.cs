@@ -1,0 +1,71 @@
+using Akka.Actor;
+using Akka.Event;
+using Hub.Protocol;
+using Newtonsoft.Json.Linq;
+
+namespace Hub.Methods;
+
+/// <summary>
+/// Serves one delegate or object method. Each call runs on the thread pool and its reply is piped back,
+/// so a slow call never holds this mailbox, and calls run concurrently.
+/// </summary>
+internal sealed class DelegateMethodActor : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public DelegateMethodActor(MethodHandler handler, IHub hub)
+    {
+        Receive<MethodProtocol.Invoke>(call =>
+        {
+            var replyTo = Sender;
+            RunAsync(handler, hub, call).PipeTo(replyTo, success: reply => new MethodProtocol.Completed(call.CallKey, reply));
+        });
+    }
+
+    public static Props Props(MethodHandler handler, IHub hub) => Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub));
+
+    private async Task<byte[]?> RunAsync(MethodHandler handler, IHub hub, MethodProtocol.Invoke call)
+    {
+        using var timeout = new CancellationTokenSource(call.Timeout);
+        var context = new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout);
+        try
+        {
+            // Task.Run: a synchronous handler must not run on (and block) this actor's thread.
+            var result = await Task.Run(() => handler.InvokeAsync(context, call.Params, timeout.Token), CancellationToken.None)
+                .WaitAsync(call.Timeout, CancellationToken.None)
+                .ConfigureAwait(false);
+            return call.Id is { } id ? EncodeResult(id, result, call) : null;
+        }
+        catch (HubRpcException ex)
+        {
+            return Failure(call, ex.ToError());
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            await timeout.CancelAsync().ConfigureAwait(false);
+            _log.Warning("Method {Method} timed out after {Timeout} for {ConnectionId}", call.Method, call.Timeout, call.Caller.ConnectionId);
+            return Failure(call, JsonRpcError.RequestTimedOut);
+        }
+        catch (Exception ex)
+        {
+            _log.Error(ex, "Method {Method} failed for {ConnectionId}, request {RequestId}", call.Method, call.Caller.ConnectionId, call.Id?.ToString() ?? "(notification)");
+            return Failure(call, JsonRpcError.InternalError);
+        }
+    }
+
+    private byte[] EncodeResult(RequestId id, JToken result, MethodProtocol.Invoke call)
+    {
+        try
+        {
+            return JsonRpcEncoder.Success(id, result);
+        }
+        catch (JsonWriteException ex)
+        {
+            _log.Error(ex, "Method {Method} returned a result that cannot be written as JSON, for {ConnectionId}", call.Method, call.Caller.ConnectionId);
+            return JsonRpcEncoder.Failure(id, JsonRpcError.InternalError);
+        }
+    }
+
+    private static byte[]? Failure(MethodProtocol.Invoke call, JsonRpcError error) =>
+        call.Id is { } id ? JsonRpcEncoder.Failure(id, error) : null;
+}

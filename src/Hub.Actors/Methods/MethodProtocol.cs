@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using Akka.Actor;
+using Hub.Protocol;
+using Newtonsoft.Json.Linq;
+
+namespace Hub.Methods;
+
+/// <summary>Messages between a connection and the method-handler actors.</summary>
+internal static class MethodProtocol
+{
+    /// <summary>Who is calling: the connection's id and user, and its actor (absent over HTTP).</summary>
+    public sealed record Caller(string ConnectionId, ClaimsPrincipal? User, IActorRef? Connection);
+
+    /// <summary>Runs one call. <see cref="Id"/> is null for a notification, which gets no reply bytes.</summary>
+    public sealed record Invoke(long CallKey, RequestId? Id, string Method, JToken? Params, Caller Caller, TimeSpan Timeout);
+
+    /// <summary>A call finished: <see cref="Reply"/> is the encoded reply, or null for a notification.</summary>
+    public sealed record Completed(long CallKey, byte[]? Reply);
+}

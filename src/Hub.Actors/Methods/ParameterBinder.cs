@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Numerics;
+using System.Reflection;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Hub.Methods;
+
+/// <summary>
+/// Binds <c>params</c> to a handler's parameters strictly (PROTOCOL.md section 4): a missing parameter without a
+/// default, a surplus positional value, an unknown named member, or a value that does not convert is
+/// <c>-32602</c>. Newtonsoft.Json converts, but only after a type check, because it would turn <c>"1"</c> or
+/// <c>true</c> into a number.
+/// </summary>
+internal sealed class ParameterBinder
+{
+    private readonly ParameterInfo[] _bound;
+    private readonly Func<HubCallContext, JToken?, CancellationToken, object?[]> _bind;
+
+    public ParameterBinder(ParameterInfo[] parameters, JsonSerializer serializer)
+    {
+        Serializer = serializer;
+        _bound = parameters.Where(p => !IsSpecial(p)).ToArray();
+        var raw = parameters.SingleOrDefault(p => p.GetCustomAttribute<RawParamsAttribute>() is not null);
+        if (raw is not null && raw.ParameterType != typeof(JToken))
+        {
+            throw new ArgumentException($"[RawParams] parameter '{raw.Name}' must be of type JToken.");
+        }
+
+        var takesRaw = raw is not null;
+        _bind = (context, token, cancellationToken) =>
+        {
+            var values = takesRaw ? [] : BindValues(token);
+            var result = new object?[parameters.Length];
+            var next = 0;
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                var p = parameters[i];
+                result[i] = p.ParameterType == typeof(CancellationToken) ? cancellationToken
+                    : p.ParameterType == typeof(HubCallContext) ? context
+                    : p.GetCustomAttribute<RawParamsAttribute>() is not null ? token
+                    : values[next++];
+            }
+
+            return result;
+        };
+    }
+
+    public JsonSerializer Serializer { get; }
+
+    /// <summary>The names of the parameters bound from params, in order (for documentation and errors).</summary>
+    public IEnumerable<string> Names => _bound.Select(p => p.Name!);
+
+    public object?[] Bind(HubCallContext context, JToken? parameters, CancellationToken cancellationToken) =>
+        _bind(context, parameters, cancellationToken);
+
+    private static bool IsSpecial(ParameterInfo p) =>
+        p.ParameterType == typeof(CancellationToken) || p.ParameterType == typeof(HubCallContext) || p.GetCustomAttribute<RawParamsAttribute>() is not null;
+
+    private object?[] BindValues(JToken? parameters)
+    {
+        var values = new object?[_bound.Length];
+        switch (parameters)
+        {
+            case null:
+                for (var i = 0; i < _bound.Length; i++)
+                {
+                    values[i] = Missing(_bound[i]);
+                }
+
+                break;
+            case JArray array:
+                BindPositional(array, values);
+                break;
+            case JObject obj:
+                BindNamed(obj, values);
+                break;
+            default:
+                throw HubRpcException.InvalidParams("params must be an array or an object");
+        }
+
+        return values;
+    }
+
+    private void BindPositional(JArray array, object?[] values)
+    {
+        var last = _bound.Length - 1;
+        var variadic = last >= 0 && _bound[last].GetCustomAttribute<ParamArrayAttribute>() is not null;
+        var fixedCount = variadic ? last : _bound.Length;
+        if (!variadic && array.Count > _bound.Length)
+        {
+            throw HubRpcException.InvalidParams($"expected at most {_bound.Length} parameters, got {array.Count}");
+        }
+
+        for (var i = 0; i < fixedCount; i++)
+        {
+            values[i] = i < array.Count ? Convert(array[i], _bound[i]) : Missing(_bound[i]);
+        }
+
+        if (variadic)
+        {
+            var elementType = _bound[last].ParameterType.GetElementType()!;
+            var rest = Array.CreateInstance(elementType, Math.Max(0, array.Count - fixedCount));
+            for (var i = fixedCount; i < array.Count; i++)
+            {
+                rest.SetValue(Convert(array[i], elementType, _bound[last].Name!), i - fixedCount);
+            }
+
+            values[last] = rest;
+        }
+    }
+
+    private void BindNamed(JObject obj, object?[] values)
+    {
+        foreach (var property in obj.Properties())
+        {
+            if (!_bound.Any(p => p.Name == property.Name))
+            {
+                throw HubRpcException.InvalidParams($"unknown parameter '{property.Name}'");
+            }
+        }
+
+        for (var i = 0; i < _bound.Length; i++)
+        {
+            values[i] = obj.TryGetValue(_bound[i].Name!, StringComparison.Ordinal, out var value)
+                ? Convert(value, _bound[i])
+                : Missing(_bound[i]);
+        }
+    }
+
+    private static object? Missing(ParameterInfo parameter)
+    {
+        if (parameter.HasDefaultValue)
+        {
+            return parameter.DefaultValue;
+        }
+
+        if (parameter.GetCustomAttribute<ParamArrayAttribute>() is not null)
+        {
+            return Array.CreateInstance(parameter.ParameterType.GetElementType()!, 0);
+        }
+
+        throw HubRpcException.InvalidParams($"missing parameter '{parameter.Name}'");
+    }
+
+    private object? Convert(JToken token, ParameterInfo parameter) => Convert(token, parameter.ParameterType, parameter.Name!);
+
+    /// <summary>Converts one value strictly; throws the invalid-params error naming the parameter.</summary>
+    public object? Convert(JToken token, Type type, string name)
+    {
+        if (!Fits(token, type))
+        {
+            throw HubRpcException.InvalidParams($"parameter '{name}' must be {Describe(type)}");
+        }
+
+        if (type == typeof(JToken))
+        {
+            return token;
+        }
+
+        try
+        {
+            return token.ToObject(type, Serializer);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidCastException or ArgumentException)
+        {
+            throw HubRpcException.InvalidParams($"parameter '{name}' must be {Describe(type)}");
+        }
+    }
+
+    private static bool Fits(JToken token, Type type)
+    {
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (token.Type == JTokenType.Null)
+        {
+            return !type.IsValueType || underlying is not null;
+        }
+
+        var target = underlying ?? type;
+        if (target == typeof(object) || typeof(JToken).IsAssignableFrom(target))
+        {
+            return target == typeof(object) || target.IsInstanceOfType(token) || target == typeof(JToken);
+        }
+
+        if (target == typeof(string))
+        {
+            return token.Type == JTokenType.String;
+        }
+
+        if (target == typeof(bool))
+        {
+            return token.Type == JTokenType.Boolean;
+        }
+
+        if (IsInteger(target))
+        {
+            return token.Type == JTokenType.Integer || (token.Type == JTokenType.Float && IsIntegral((double)token));
+        }
+
+        if (target == typeof(double) || target == typeof(float) || target == typeof(decimal))
+        {
+            return token.Type is JTokenType.Integer or JTokenType.Float;
+        }
+
+        if (target.IsEnum)
+        {
+            return token.Type is JTokenType.String or JTokenType.Integer;
+        }
+
+        if (target == typeof(Guid) || target == typeof(DateTime) || target == typeof(DateTimeOffset) || target == typeof(TimeSpan))
+        {
+            return token.Type == JTokenType.String;
+        }
+
+        if (target.IsArray || (typeof(System.Collections.IEnumerable).IsAssignableFrom(target) && !typeof(System.Collections.IDictionary).IsAssignableFrom(target)))
+        {
+            return token.Type == JTokenType.Array;
+        }
+
+        // Objects, records and dictionaries come from JSON objects; Newtonsoft.Json reports the rest.
+        return token.Type == JTokenType.Object;
+    }
+
+    private static bool IsInteger(Type t) =>
+        t == typeof(int) || t == typeof(long) || t == typeof(short) || t == typeof(byte) || t == typeof(sbyte)
+        || t == typeof(uint) || t == typeof(ulong) || t == typeof(ushort) || t == typeof(BigInteger);
+
+    private static bool IsIntegral(double d) => double.IsFinite(d) && Math.Floor(d) == d;
+
+    private static string Describe(Type type)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        var what = target == typeof(string) ? "a string"
+            : target == typeof(bool) ? "a boolean"
+            : IsInteger(target) ? "an integer"
+            : target == typeof(double) || target == typeof(float) || target == typeof(decimal) ? "a number"
+            : target.IsArray ? "an array"
+            : "a " + target.Name.ToLower(CultureInfo.InvariantCulture);
+        return Nullable.GetUnderlyingType(type) is not null ? what + " or null" : what;
+    }
+}

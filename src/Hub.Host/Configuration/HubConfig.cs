@@ -1,0 +1,30 @@
+using Akka.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Hub.Host.Configuration;
+
+/// <summary>Builds the HOCON the host adds to the files: <c>hocon/cluster.hocon</c>, and engine settings from configuration.</summary>
+internal static class HubConfig
+{
+    /// <summary>The cluster settings shipped as <c>hocon/cluster.hocon</c>.</summary>
+    public static Config ClusterHocon()
+    {
+        using var stream = typeof(HubConfig).Assembly.GetManifestResourceStream("Hub.Host.cluster.hocon")
+            ?? throw new InvalidOperationException("cluster.hocon is not embedded.");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>
+    /// Engine settings from the <c>Hub:Engine</c> section (appsettings.json or <c>HUB_ENGINE__MAX_IN_FLIGHT</c>
+    /// style keys), as HOCON over the defaults: <c>Hub:Engine:max-in-flight = 512</c> sets <c>hub.max-in-flight</c>.
+    /// </summary>
+    public static Config Overrides(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Hub:Engine");
+        var lines = section.AsEnumerable(makePathsRelative: true)
+            .Where(kv => kv.Value is not null)
+            .Select(kv => $"hub.{kv.Key.Replace(':', '.')} = \"{kv.Value!.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+    }
+}

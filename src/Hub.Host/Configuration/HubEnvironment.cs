@@ -1,0 +1,61 @@
+namespace Hub.Host.Configuration;
+
+/// <summary>
+/// Maps <c>HUB_*</c> environment variables onto configuration keys, so deployments set flat, shell-friendly
+/// names: <c>HUB_MAX_MESSAGE_BYTES</c> is <c>Hub:MaxMessageBytes</c>, and the cluster's <c>HUB_HOSTNAME</c>,
+/// <c>HUB_PORT</c>, <c>HUB_PUBLIC_HOSTNAME</c>, <c>HUB_SEEDS</c> (comma-separated) and <c>HUB_ROLES</c> are
+/// <c>Hub:Cluster:*</c>; engine settings take <c>HUB_ENGINE__MAX_IN_FLIGHT</c> for <c>hub.max-in-flight</c> (and
+/// <c>HUB_ENGINE__OUTBOUND__MAX_MESSAGES</c> for <c>hub.outbound.max-messages</c>). Akka's HOCON parser reads no
+/// environment, so this is the one way in.
+/// </summary>
+public static class HubEnvironment
+{
+    private static readonly string[] ClusterKeys = ["HOSTNAME", "PORT", "PUBLIC_HOSTNAME", "SEEDS", "ROLES"];
+
+    /// <summary>The configuration entries the given variables stand for.</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Map(System.Collections.IDictionary variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        foreach (System.Collections.DictionaryEntry entry in variables)
+        {
+            var name = (string)entry.Key;
+            if (!name.StartsWith("HUB_", StringComparison.Ordinal) || name.Length == 4)
+            {
+                continue;
+            }
+
+            var rest = name[4..];
+            var value = (string?)entry.Value;
+            if (rest.StartsWith("ENGINE__", StringComparison.Ordinal))
+            {
+                // Engine (HOCON) keys are kebab-case: HUB_ENGINE__MAX_IN_FLIGHT is hub.max-in-flight.
+                var hocon = rest["ENGINE__".Length..].ToLowerInvariant().Replace("__", ":", StringComparison.Ordinal).Replace('_', '-');
+                yield return new($"{HubHostOptions.Section}:Engine:{hocon}", value);
+            }
+            else if (ClusterKeys.Contains(rest, StringComparer.Ordinal))
+            {
+                var key = $"{HubHostOptions.Section}:Cluster:{Pascal(rest)}";
+                if (rest is "SEEDS" or "ROLES")
+                {
+                    var parts = (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    for (var i = 0; i < parts.Length; i++)
+                    {
+                        yield return new($"{key}:{i}", parts[i]);
+                    }
+                }
+                else
+                {
+                    yield return new(key, value);
+                }
+            }
+            else
+            {
+                yield return new($"{HubHostOptions.Section}:{Pascal(rest)}", value);
+            }
+        }
+    }
+
+    private static string Pascal(string snake) =>
+        string.Concat(snake.Split('_', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => char.ToUpperInvariant(part[0]) + part[1..].ToLowerInvariant()));
+}

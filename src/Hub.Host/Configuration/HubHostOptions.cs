@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Hub.Host.Configuration;
+
+/// <summary>
+/// Host settings, bound from the configuration section <c>Hub</c> (appsettings.json, or <c>HUB_*</c> environment
+/// variables: <c>HUB_MAX_MESSAGE_BYTES=65536</c> sets <c>Hub:MaxMessageBytes</c>), validated at startup.
+/// </summary>
+public sealed class HubHostOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Hub";
+
+    /// <summary>Path of the WebSocket and HTTP endpoint. Default <c>/rpc</c>.</summary>
+    [Required]
+    [RegularExpression("^/.*", ErrorMessage = "Path must start with '/'.")]
+    public string Path { get; set; } = "/rpc";
+
+    /// <summary>Largest message accepted, in bytes, reassembled from its frames; past it close 1009 (HTTP: 413). Default 1 MiB.</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How often the server pings an idle WebSocket. Default 30 s.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a WebSocket may stay silent (no pong, no frame) before it is aborted. Default 90 s.</summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Serve the demo methods and topics of PROTOCOL.md section 11. Default true (the runnable host only).</summary>
+    public bool Demo { get; set; } = true;
+
+    /// <summary>Cluster settings of this node.</summary>
+    public HubClusterOptions Cluster { get; set; } = new();
+}

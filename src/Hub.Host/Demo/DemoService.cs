@@ -1,0 +1,63 @@
+using Newtonsoft.Json.Linq;
+
+namespace Hub.Host.Demo;
+
+/// <summary>The demo methods and topics of PROTOCOL.md section 11, so the protocol can be tried without code.</summary>
+public static class DemoService
+{
+    /// <summary>Topics <c>publish</c> may write to.</summary>
+    private static readonly string[] Writable = ["demo", "bench"];
+
+    /// <summary>Declares the demo methods and the <c>demo</c>, <c>bench</c> and <c>clock</c> topics.</summary>
+    public static void Register(HubBuilder hub)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        hub.AddMethod("subtract", (double minuend, double subtrahend) => minuend - subtrahend)
+            .AddMethod("sum", (params double[] values) => values.Sum())
+            .AddMethod("update", ([RawParams] JToken? p) => (object?)null)
+            .AddMethod("notify_hello", ([RawParams] JToken? p) => (object?)null)
+            .AddMethod("get_data", () => new object[] { "hello", 5 })
+            .AddMethod("ping", () => "pong")
+            .AddMethod("echo", ([RawParams] JToken? p) => p)
+            .AddMethod("add", (double a, double b) => a + b)
+            .AddMethod("divide", Divide)
+            .AddMethod("computer_says_no", ComputerSaysNo)
+            .AddMethod("sleep", SleepAsync)
+            .AddMethod("publish", PublishAsync)
+            .AddTopic("demo")
+            .AddTopic("bench")
+            .AddTopic("clock");
+    }
+
+    private static double Divide(double a, double b) =>
+        b == 0 ? throw new DivideByZeroException("divide: the divisor is zero") : a / b;
+
+    private static object ComputerSaysNo() => throw new HubRpcException(-32050, "Computer says no.");
+
+    private static async Task<long> SleepAsync(long ms, CancellationToken cancellationToken)
+    {
+        if (ms is < 0 or > 60_000)
+        {
+            throw HubRpcException.InvalidParams("'ms' must be from 0 to 60000");
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(ms), cancellationToken).ConfigureAwait(false);
+        return ms;
+    }
+
+    private static async Task<bool> PublishAsync(string topic, HubCallContext context, JToken? data = null, bool retain = false)
+    {
+        if (!Writable.Contains(topic, StringComparer.Ordinal))
+        {
+            throw HubRpcException.InvalidParams("'topic' must be \"demo\" or \"bench\"");
+        }
+
+        if (data is not null && data.Type is not (JTokenType.Object or JTokenType.Array or JTokenType.Null))
+        {
+            throw HubRpcException.InvalidParams("'data' must be an object, an array or null");
+        }
+
+        await context.NotifyAsync(topic, data, retain).ConfigureAwait(false);
+        return true;
+    }
+}

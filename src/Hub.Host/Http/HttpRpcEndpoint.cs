@@ -1,0 +1,86 @@
+using Akka.Actor;
+using Hub.Connections;
+using Hub.Host.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Host.Http;
+
+/// <summary>
+/// <c>POST /rpc</c>: one message or batch per request, answered <c>200</c> with the reply, or <c>204</c> when there is
+/// nothing to reply (PROTOCOL.md section 1). Each request runs through a short-lived connection actor, so HTTP
+/// and WebSocket share one dispatch path.
+/// </summary>
+internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostOptions> options)
+{
+    private readonly HubHostOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        if (request.ContentLength > _options.MaxMessageBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var runtime = await holder.Ready.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        var transport = new HttpTransport();
+        ConnectionsActor.Opened opened;
+        try
+        {
+            opened = await runtime.OpenAsync(transport, context.User.Identity?.IsAuthenticated == true ? context.User : null, isHttp: true).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        using var abort = context.RequestAborted.Register(() => opened.Connection.Tell(PoisonPill.Instance));
+        opened.Connection.Tell(new ConnectionProtocol.InboundFrame(body));
+        var reply = await transport.Response.ConfigureAwait(false);
+        if (reply is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = reply.Length;
+        await context.Response.Body.WriteAsync(reply, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The whole body, or null when it is longer than the message limit.</summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxMessageBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

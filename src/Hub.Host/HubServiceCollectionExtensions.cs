@@ -1,0 +1,133 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Hub.Host.Configuration;
+using Hub.Host.Diagnostics;
+using Hub.Host.Http;
+using Hub.Host.Transport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Host;
+
+/// <summary>Adds Hub to an ASP.NET Core application.</summary>
+public static class HubServiceCollectionExtensions
+{
+    /// <summary>The actor system's name; cluster addresses read <c>akka.tcp://hub@host:port</c>.</summary>
+    public const string ActorSystemName = "hub";
+
+    /// <summary>
+    /// Registers the hub: its actor system (a cluster node, Akka.Hosting), the engine, and the methods and topics
+    /// <paramref name="configure"/> declares. Settings come from the <c>Hub</c> configuration section
+    /// (<see cref="HubHostOptions"/>) and the HOCON files in <c>hocon/</c>. Resolve <see cref="IHub"/> to publish.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var builder = WebApplication.CreateBuilder(args);
+    /// builder.Services.AddHub(hub =>
+    /// {
+    ///     hub.AddMethod("add", (int a, int b) => a + b);
+    ///     hub.AddTopic("prices");
+    /// });
+    /// var app = builder.Build();
+    /// app.UseWebSockets();
+    /// app.MapHub("/rpc");
+    /// app.Run();
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddHub(this IServiceCollection services, Action<HubBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        var hub = new HubBuilder();
+        configure(hub);
+
+        services.AddOptions<HubHostOptions>().BindConfiguration(HubHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HubRuntimeHolder>();
+        services.AddSingleton<WebSocketEndpoint>();
+        services.AddSingleton<HttpRpcEndpoint>();
+        services.AddSingleton<IHub>(sp => new DeferredHub(sp.GetRequiredService<HubRuntimeHolder>()));
+        services.AddHostedService<HubShutdownService>();
+
+        services.AddAkka(ActorSystemName, (akka, sp) =>
+        {
+            var options = sp.GetRequiredService<IOptions<HubHostOptions>>().Value;
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var engineConfig = HubSettings.DefaultConfig();
+            akka.AddHocon(HubConfig.Overrides(configuration), HoconAddMode.Prepend)
+                .AddHocon(engineConfig, HoconAddMode.Append)
+                .AddHocon(HubConfig.ClusterHocon(), HoconAddMode.Append)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithRemoting(new RemoteOptions
+                {
+                    HostName = options.Cluster.Hostname,
+                    PublicHostName = options.Cluster.PublicHostname ?? options.Cluster.Hostname,
+                    Port = options.Cluster.Port,
+                })
+                .WithClustering(new ClusterOptions
+                {
+                    SeedNodes = options.Cluster.Seeds,
+                    Roles = options.Cluster.Roles,
+                })
+                .AddStartup((system, _) =>
+                {
+                    if (options.Cluster.Seeds.Length == 0)
+                    {
+                        // No seeds: this node forms a cluster of its own, so one command runs a working hub.
+                        var cluster = Cluster.Get(system);
+                        cluster.Join(cluster.SelfAddress);
+                    }
+
+                    var settings = HubSettings.Create(system.Settings.Config);
+                    sp.GetRequiredService<HubRuntimeHolder>().Set(HubRuntime.Start(system, hub, settings));
+                });
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the hub endpoint at <paramref name="path"/> (default: <c>Hub:Path</c>, <c>/rpc</c>): WebSocket upgrades
+    /// and JSON-RPC over <c>POST</c>; a plain <c>GET</c> answers 405. Call <c>app.UseWebSockets()</c> first.
+    /// </summary>
+    public static IEndpointConventionBuilder MapHub(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var route = path ?? endpoints.ServiceProvider.GetRequiredService<IOptions<HubHostOptions>>().Value.Path;
+        var webSockets = endpoints.ServiceProvider.GetRequiredService<WebSocketEndpoint>();
+        var http = endpoints.ServiceProvider.GetRequiredService<HttpRpcEndpoint>();
+        return Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.Map(endpoints, route, context =>
+        {
+            if (context.WebSockets.IsWebSocketRequest)
+            {
+                return webSockets.HandleAsync(context);
+            }
+
+            if (Microsoft.AspNetCore.Http.HttpMethods.IsPost(context.Request.Method))
+            {
+                return http.HandleAsync(context);
+            }
+
+            context.Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "POST";
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>
+    /// Maps <c>GET /healthz</c> (200 while the process serves) and <c>GET /readyz</c> (200 while the hub runs and
+    /// this node is an Up cluster member, else 503).
+    /// </summary>
+    public static void MapHubHealth(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        HealthEndpoints.Map(endpoints);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Host.Transport;
+
+internal static partial class WebSocketEndpointLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "WebSocket {ConnectionId} accepted from {RemoteAddress}")]
+    public static partial void Accepted(ILogger logger, string connectionId, string? remoteAddress);
+
+    [LoggerMessage(2, LogLevel.Warning, "Closing {ConnectionId}: message of over {Limit} B")]
+    public static partial void MessageTooBig(ILogger logger, string connectionId, long limit);
+
+    [LoggerMessage(3, LogLevel.Warning, "Closing {ConnectionId}: binary frame")]
+    public static partial void BinaryFrame(ILogger logger, string connectionId);
+
+    [LoggerMessage(4, LogLevel.Debug, "WebSocket {ConnectionId} ended: {Reason}")]
+    public static partial void Ended(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Refusing a WebSocket: the node is shutting down")]
+    public static partial void RefusedShuttingDown(ILogger logger);
+}

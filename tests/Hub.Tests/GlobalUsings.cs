@@ -1,0 +1,3 @@
+global using Microsoft.Extensions.DependencyInjection;
+global using Xunit;
+global using Xunit.Abstractions;

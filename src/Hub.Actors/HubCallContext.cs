@@ -77,7 +77,7 @@ public sealed class HubCallContext
 
         return reply switch
         {
-            ConnectionProtocol.ClientAnswered { Error: { } error } => throw new HubRpcException(error.Code, error.Message, error.Data),
+            ConnectionProtocol.ClientAnswered { Error: { } error } => throw HubRpcException.FromError(error),
             ConnectionProtocol.ClientAnswered answered => answered.Result ?? JValue.CreateNull(),
             _ => throw new InvalidOperationException("The connection closed before the client answered."),
         };

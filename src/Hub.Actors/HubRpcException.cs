@@ -52,6 +52,9 @@ public class HubRpcException : Exception
     public static HubRpcException InvalidParams(string reason) =>
         new((int)JsonRpcErrorCode.InvalidParams, JsonRpcError.MessageOf(JsonRpcErrorCode.InvalidParams), reason, checkCode: false);
 
+    /// <summary>An error as a peer sent it: any code, reserved ones included.</summary>
+    internal static HubRpcException FromError(JsonRpcError error) => new(error.Code, error.Message, error.Data, checkCode: false);
+
     internal static HubRpcException Standard(JsonRpcErrorCode code, JToken? data = null) =>
         new((int)code, JsonRpcError.MessageOf(code), data, checkCode: false);
 

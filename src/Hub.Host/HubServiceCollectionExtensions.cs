@@ -51,7 +51,6 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<HttpRpcEndpoint>();
         services.AddSingleton<IHub>(sp => new DeferredHub(sp.GetRequiredService<HubRuntimeHolder>()));
-        services.AddHostedService<HubShutdownService>();
 
         services.AddAkka(ActorSystemName, (akka, sp) =>
         {
@@ -90,6 +89,9 @@ public static class HubServiceCollectionExtensions
                     sp.GetRequiredService<HubRuntimeHolder>().Set(HubRuntime.Start(system, hub, settings));
                 });
         });
+
+        // After AddAkka: hosted services stop in reverse order, so the drain finishes before the actor system stops.
+        services.AddHostedService<HubShutdownService>();
         return services;
     }
 

@@ -353,7 +353,10 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("close", new TransportClosed(), CloseTimeout);
     }
 
-    /// <summary>Drops what is queued and closes.</summary>
+    /// <summary>
+    /// Drops what is queued, starts the close and stops at once. The close frame may wait behind a send the
+    /// client is not reading; the transport bounds that wait, and nothing of this connection is kept meanwhile.
+    /// </summary>
     private void CloseNow(int code, string reason)
     {
         if (_closing)
@@ -362,7 +365,9 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         _closing = true;
-        CloseTransport(code, reason);
+        _transportDone = true;
+        _ = _transport.CloseAsync(code, reason);
+        Context.Stop(Self);
     }
 
     private void CloseTransport(int code, string reason)

@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using Akka;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Akka.Util;
 using Hub.Connections;
 using Hub.Host.Configuration;
 using Microsoft.AspNetCore.Http;
@@ -53,14 +51,9 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
         WebSocketEndpointLog.Accepted(logger, opened.ConnectionId, context.Connection.RemoteIpAddress?.ToString());
         var terminated = opened.Connection.WatchAsync(CancellationToken.None);
 
-        // Akka.Streams backpressure: the next message is read from the socket only after the actor acknowledged
-        // the previous one, so a flooding client fills its own TCP window, not the actor's mailbox.
-        var inbound = Source.UnfoldAsync(NotUsed.Instance, async _ =>
-            {
-                var frame = await ReadMessageAsync(socket, transport, opened.ConnectionId).ConfigureAwait(false);
-                return frame is null ? Option<(NotUsed, ConnectionProtocol.InboundFrame)>.None : (NotUsed.Instance, frame);
-            })
-            .WatchTermination((_, done) => done)
+        // Akka.Streams backpressure: OfferAsync into a one-frame queue completes only when the actor has
+        // acknowledged the previous frame, so a flooding client fills its own TCP window, not the mailbox.
+        var inbound = Source.Queue<ConnectionProtocol.InboundFrame>(1, OverflowStrategy.Backpressure)
             .To(Sink.ActorRefWithAck<ConnectionProtocol.InboundFrame>(
                 opened.Connection,
                 ConnectionProtocol.InboundStarted.Instance,
@@ -68,17 +61,57 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
                 new ConnectionProtocol.InboundCompleted(null),
                 ex => new ConnectionProtocol.InboundCompleted(ex)))
             .Run(runtime.System.Materializer());
+        var reading = ReadLoopAsync(socket, transport, inbound, opened.ConnectionId);
 
         await terminated.ConfigureAwait(false);
 
-        // The actor has closed the socket (or the client did); give the close handshake a moment, then let go.
-        if (await Task.WhenAny(inbound, Task.Delay(InboundDrainTimeout)).ConfigureAwait(false) != inbound)
+        // The actor is gone; the read loop owns the socket until the close handshake ends. Bound that wait.
+        if (await Task.WhenAny(reading, Task.Delay(InboundDrainTimeout)).ConfigureAwait(false) != reading)
         {
             socket.Abort();
+            await reading.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads one whole text message; null when the socket is done (closed, aborted, or a limit broken).</summary>
+    /// <summary>
+    /// The only reader of the socket, for its whole life: hands messages to the actor while it runs, then reads
+    /// on (discarding) until the client's close frame, so every close ends in a proper handshake.
+    /// </summary>
+    private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, ISourceQueueWithComplete<ConnectionProtocol.InboundFrame> inbound, string connectionId)
+    {
+        var delivering = true;
+        while (await ReadMessageAsync(socket, transport, connectionId).ConfigureAwait(false) is { } frame)
+        {
+            if (!delivering || socket.State != WebSocketState.Open)
+            {
+                continue;
+            }
+
+            try
+            {
+                delivering = await inbound.OfferAsync(frame).ConfigureAwait(false) is QueueOfferResult.Enqueued;
+            }
+            catch (Exception ex) when (ex is StreamDetachedException or AbruptTerminationException or InvalidOperationException)
+            {
+                delivering = false; // the actor has stopped
+            }
+
+            if (!delivering)
+            {
+                inbound.Complete();
+            }
+        }
+
+        inbound.Complete();
+    }
+
+    /// <summary>What the read loop gets for a message it must not deliver (after a limit was broken).</summary>
+    private static readonly ConnectionProtocol.InboundFrame Discarded = new(ReadOnlyMemory<byte>.Empty);
+
+    /// <summary>
+    /// Reads one whole text message; null when the socket is done (closed or aborted). After a broken limit the
+    /// socket is closing, and messages still arriving come back as <see cref="Discarded"/> or undelivered frames.
+    /// </summary>
     private async Task<ConnectionProtocol.InboundFrame?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
@@ -102,18 +135,29 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
                         await transport.CloseAsync((int)WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
                         WebSocketEndpointLog.Ended(logger, connectionId, "closed by the client");
                         return null;
-                    case WebSocketMessageType.Binary:
+                    case WebSocketMessageType.Binary when socket.State == WebSocketState.Open:
                         WebSocketEndpointLog.BinaryFrame(logger, connectionId);
                         await transport.CloseAsync((int)WebSocketCloseStatus.InvalidMessageType, "binary frames are not accepted").ConfigureAwait(false);
-                        return null;
+                        return Discarded;
                 }
 
                 length += result.Count;
                 if (length > _options.MaxMessageBytes)
                 {
-                    WebSocketEndpointLog.MessageTooBig(logger, connectionId, _options.MaxMessageBytes);
-                    await transport.CloseAsync((int)WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
-                    return null;
+                    if (socket.State == WebSocketState.Open)
+                    {
+                        WebSocketEndpointLog.MessageTooBig(logger, connectionId, _options.MaxMessageBytes);
+                        await transport.CloseAsync((int)WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                    }
+
+                    // Once closing, the rest of the message is read and dropped until the client's close frame.
+                    length = 0;
+                    if (result.EndOfMessage)
+                    {
+                        return Discarded;
+                    }
+
+                    continue;
                 }
 
                 if (result.EndOfMessage)

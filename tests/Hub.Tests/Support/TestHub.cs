@@ -28,7 +28,7 @@ public sealed class TestHub : IAsyncDisposable
     /// <summary>Starts a hub with the demo service; <paramref name="settings"/> are extra configuration keys (<c>Hub:Engine:max-in-flight</c>, ...).</summary>
     public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<HubBuilder>? configure = null)
     {
-        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning" };
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", Environment.GetEnvironmentVariable("HUB_TEST_LOG") ?? "Warning" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             args.Add("--" + key);

@@ -532,6 +532,37 @@ public sealed class JsonTextTests
         Assert.Equal("10000000000000000000000000000000000000001", written);
     }
 
+    [Fact]
+    public void Write_null_string_member_is_json_null()
+    {
+        string? missing = null;
+        var token = new JObject { ["name"] = missing, ["other"] = JValue.CreateString(null) };
+
+        var written = Write(token);
+
+        Assert.Equal("{\"name\":null,\"other\":null}", written);
+    }
+
+    [Fact]
+    public void Write_char_value_is_a_one_character_string()
+    {
+        var token = new JArray(new JValue('c'), new JValue('"'));
+
+        var written = Write(token);
+
+        Assert.Equal("[\"c\",\"\\\"\"]", written);
+    }
+
+    [Fact]
+    public void Write_enum_value_is_its_number()
+    {
+        var token = new JArray(new JValue((object)DayOfWeek.Monday), new JValue((object)UInt64Flags.High));
+
+        var written = Write(token);
+
+        Assert.Equal("[1,18446744073709551615]", written);
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
@@ -546,6 +577,13 @@ public sealed class JsonTextTests
     {
         Assert.Throws<JsonWriteException>(() => Write(new JObject { ["a"] = "x\ud800" }));
     }
+
+#pragma warning disable CA1028 // The ulong underlying type is the point: its largest value is past long.
+    private enum UInt64Flags : ulong
+    {
+        High = ulong.MaxValue,
+    }
+#pragma warning restore CA1028
 
     private static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", string.Empty, StringComparison.Ordinal));
 

@@ -91,7 +91,10 @@ internal static class JsonRpcParser
     {
         if (message.TryGetValue("error", StringComparison.Ordinal, out var error))
         {
-            var code = error is JObject e && e["code"] is JValue { Type: JTokenType.Integer } c ? (int)(long)c : (int)JsonRpcErrorCode.InternalError;
+            // A code that is not an int (a fraction, or an integer of any size) is read like a missing one, never thrown on.
+            var code = error is JObject e && e["code"] is JValue { Value: long c } && c is >= int.MinValue and <= int.MaxValue
+                ? (int)c
+                : (int)JsonRpcErrorCode.InternalError;
             var text = error is JObject e2 && e2["message"] is JValue { Type: JTokenType.String } m ? (string)m! : string.Empty;
             return new JsonRpcClientReply(id, null, new JsonRpcError(code, text, (error as JObject)?["data"]));
         }

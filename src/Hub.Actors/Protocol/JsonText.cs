@@ -175,9 +175,14 @@ internal static class JsonText
                 WriteAscii(output, (bool)value.Value! ? "true" : "false");
                 return;
             case JTokenType.Integer:
-                WriteAscii(output, value.Value is BigInteger big
-                    ? big.ToString(CultureInfo.InvariantCulture)
-                    : Convert.ToString(value.Value, CultureInfo.InvariantCulture)!);
+                WriteAscii(output, value.Value switch
+                {
+                    BigInteger big => big.ToString(CultureInfo.InvariantCulture),
+
+                    // An enum boxed in a JValue is an Integer token: write its number, as Newtonsoft does; its name is not JSON.
+                    Enum e => Convert.ToString(Convert.ChangeType(e, e.GetTypeCode(), CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)!,
+                    var other => Convert.ToString(other, CultureInfo.InvariantCulture)!,
+                });
                 return;
             case JTokenType.Float:
                 var number = value.Value switch
@@ -195,7 +200,14 @@ internal static class JsonText
                 WriteAscii(output, EcmaNumber.Format(number));
                 return;
             case JTokenType.String:
-                WriteString(output, (string)value.Value!);
+                // A String token may hold null (a null string? assigned to a member, JValue.CreateString(null)) or a char.
+                if (value.Value is null)
+                {
+                    WriteAscii(output, "null");
+                    return;
+                }
+
+                WriteString(output, value.Value as string ?? Convert.ToString(value.Value, CultureInfo.InvariantCulture)!);
                 return;
             case JTokenType.Date:
                 WriteString(output, value.Value switch

@@ -25,6 +25,7 @@ internal sealed class HubRuntime : IHub, IExtension
     private readonly string[] _methodNamesHttp;
     private readonly IActorRef _mediator;
     private readonly IActorRef _connections;
+    private bool _draining;
 
     private HubRuntime(ActorSystem system, HubBuilder builder, HubSettings settings)
     {
@@ -61,7 +62,7 @@ internal sealed class HubRuntime : IHub, IExtension
     public IActorRef Topics { get; }
 
     /// <summary>True once <see cref="DrainAsync"/> has begun: the node takes no new connections or calls.</summary>
-    public bool IsDraining { get; private set; }
+    public bool IsDraining => Volatile.Read(ref _draining);
 
     /// <summary>Declared topics, sorted by ordinal comparison.</summary>
     public string[] TopicNames { get; }
@@ -99,7 +100,7 @@ internal sealed class HubRuntime : IHub, IExtension
     /// </summary>
     public async Task DrainAsync()
     {
-        IsDraining = true;
+        Volatile.Write(ref _draining, true);
         try
         {
             await _connections.Ask<ConnectionsActor.Drained>(new ConnectionsActor.DrainAll(Settings.ShutdownDeadline), Settings.ShutdownDeadline + TimeSpan.FromSeconds(5)).ConfigureAwait(false);

@@ -187,7 +187,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void Call(RequestId? id, string method, JToken? parameters, BatchReply? batch, int slot)
     {
-        if (_draining)
+        // The runtime's flag is set before the drain reaches each connection, so no call slips in between.
+        if (_draining || _runtime.IsDraining)
         {
             AnswerError(id, batch, slot, JsonRpcError.ServerShuttingDown);
             return;

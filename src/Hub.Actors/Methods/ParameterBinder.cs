@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Reflection;
+using Hub.Protocol;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -158,6 +159,11 @@ internal sealed class ParameterBinder
             return token;
         }
 
+        if (token is IntegerText integer)
+        {
+            token = Widen(integer, Nullable.GetUnderlyingType(type) ?? type, name);
+        }
+
         try
         {
             return token.ToObject(type, Serializer);
@@ -168,8 +174,21 @@ internal sealed class ParameterBinder
         }
     }
 
+    /// <summary>Digits beyond a long become a number only for a type that can hold them, and only then pay for it.</summary>
+    private static JValue Widen(IntegerText integer, Type target, string name) =>
+        target == typeof(BigInteger) ? new JValue(BigInteger.Parse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))
+        : target == typeof(double) || target == typeof(float) || target == typeof(object) ? new JValue(double.Parse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))
+        : target == typeof(decimal) && decimal.TryParse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d) ? new JValue(d)
+        : throw HubRpcException.InvalidParams($"parameter '{name}' is out of range");
+
     private static bool Fits(JToken token, Type type)
     {
+        if (token is IntegerText)
+        {
+            var numeric = Nullable.GetUnderlyingType(type) ?? type;
+            return IsInteger(numeric) || numeric == typeof(double) || numeric == typeof(float) || numeric == typeof(decimal) || numeric == typeof(object);
+        }
+
         var underlying = Nullable.GetUnderlyingType(type);
         if (token.Type == JTokenType.Null)
         {

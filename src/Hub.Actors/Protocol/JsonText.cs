@@ -103,7 +103,7 @@ internal static class JsonText
         {
             return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small)
                 ? new JValue(small)
-                : new JValue(BigInteger.Parse(Encoding.ASCII.GetString(text), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+                : new IntegerText(Encoding.ASCII.GetString(text));
         }
 
         var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -154,6 +154,9 @@ internal static class JsonText
                 }
 
                 WriteAscii(output, "]");
+                return;
+            case IntegerText integer:
+                WriteAscii(output, integer.Digits);
                 return;
             case JValue value:
                 WriteValue(output, value);

@@ -35,6 +35,9 @@ internal readonly record struct RequestId(RequestIdKind Kind, string? Text)
             case JTokenType.String:
                 id = FromString((string)token!);
                 return true;
+            case JTokenType.Raw when token is IntegerText integer:
+                id = new(RequestIdKind.Number, integer.Digits);
+                return true;
             case JTokenType.Integer:
                 id = new(RequestIdKind.Number, ((JValue)token).Value is BigInteger big
                     ? big.ToString(CultureInfo.InvariantCulture)

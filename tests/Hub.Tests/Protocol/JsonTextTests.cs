@@ -134,17 +134,27 @@ public sealed class JsonTextTests
         var root = JsonText.TryParse(Encoding.UTF8.GetBytes(text), MaxDepth, out _);
 
         Assert.NotNull(root);
-        Assert.Equal(JTokenType.Integer, root.Type);
+        Assert.True(root is IntegerText || root.Type == JTokenType.Integer);
         Assert.Equal(text, Write(root));
     }
 
     [Fact]
-    public void TryParse_integer_token_beyond_long_is_a_big_integer()
+    public void TryParse_integer_token_beyond_long_keeps_its_digits()
     {
-        var root = JsonText.TryParse("123456789012345678901234567890"u8, MaxDepth, out _);
+        var root = JsonText.TryParse("-123456789012345678901234567890"u8, MaxDepth, out _);
 
-        var value = Assert.IsType<JValue>(root);
-        Assert.Equal(BigInteger.Parse("123456789012345678901234567890", System.Globalization.CultureInfo.InvariantCulture), value.Value);
+        var value = Assert.IsType<IntegerText>(root);
+        Assert.Equal("-123456789012345678901234567890", value.Digits);
+    }
+
+    [Fact]
+    public void Integer_of_half_a_million_digits_round_trips_exactly()
+    {
+        var digits = "9" + new string('8', 500_000);
+
+        var root = JsonText.TryParse(System.Text.Encoding.ASCII.GetBytes(digits), MaxDepth, out _);
+
+        Assert.Equal(digits, Write(root));
     }
 
     [Fact]

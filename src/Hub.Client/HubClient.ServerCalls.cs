@@ -1,0 +1,108 @@
+using Newtonsoft.Json.Linq;
+
+namespace Hub.Client;
+
+// Server-to-client calls (PROTOCOL.md section 7): requests from the server, with ids such as "s:1".
+public sealed partial class HubClient
+{
+    private const int MethodNotFound = -32601;
+    private const int InternalError = -32603;
+
+    /// <summary>
+    /// Serves <paramref name="method"/> when the server calls it on this client (PROTOCOL.md section 7). The
+    /// handler gets the request's <c>params</c> (<see langword="null"/> when absent) and returns the result, which is
+    /// serialized with <see cref="HubClientOptions.SerializerSettings"/>. Registering a method again replaces its handler.
+    /// </summary>
+    /// <remarks>
+    /// Each call runs on the thread pool, concurrently with others and off the receive loop, so a handler may call
+    /// the server. A handler that throws <see cref="HubRpcException"/> answers with its code, message and data; any
+    /// other exception answers -32603 <c>Internal error</c> (and goes to <see cref="HubClientOptions.OnHandlerError"/>).
+    /// Calls to methods without a handler are answered -32601 <c>Method not found</c>. A lambda returning a bare
+    /// <see langword="null"/> binds to this overload (as a null task, answered -32603); write <c>_ =&gt; (object?)null</c>.
+    /// </remarks>
+    /// <param name="method">The method's name, as the server calls it.</param>
+    /// <param name="handler">Computes the result from the params.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="handler"/> is <see langword="null"/>.</exception>
+    /// <example>
+    /// <code>
+    /// client.On("confirm", async question =>
+    /// {
+    ///     var text = question?["text"]?.ToString();
+    ///     return await dialog.AskAsync(text);
+    /// });
+    /// </code>
+    /// </example>
+    public void On(string method, Func<JToken?, Task<object?>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(handler);
+        _serverMethods[method] = handler;
+    }
+
+    /// <summary>
+    /// Serves <paramref name="method"/> with a synchronous handler; otherwise the same as
+    /// <see cref="On(string, Func{JToken?, Task{object?}})"/>. A handler that returns a <see cref="Task"/> belongs in
+    /// that overload: returned here, it answers -32603.
+    /// </summary>
+    /// <param name="method">The method's name, as the server calls it.</param>
+    /// <param name="handler">Computes the result from the params.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="method"/> or <paramref name="handler"/> is <see langword="null"/>.</exception>
+    /// <example>
+    /// <code>
+    /// client.On("client_version", _ => "1.0.0");
+    /// </code>
+    /// </example>
+    public void On(string method, Func<JToken?, object?> handler)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(handler);
+        _serverMethods[method] = parameters =>
+        {
+            var result = handler(parameters);
+            return result is Task
+                ? throw new InvalidOperationException($"The synchronous handler of '{method}' returned a Task; register it with the asynchronous On overload.")
+                : Task.FromResult(result);
+        };
+    }
+
+    private void ServeServerCall(string method, JToken? parameters, JToken id) =>
+        _ = Task.Run(() => ServeAsync(method, parameters, id));
+
+    private async Task ServeAsync(string method, JToken? parameters, JToken id)
+    {
+        var serializer = CreateSerializer();
+        byte[] reply;
+        if (!_serverMethods.TryGetValue(method, out var handler))
+        {
+            reply = MessageWriter.Error(serializer, id, MethodNotFound, "Method not found", data: null);
+        }
+        else
+        {
+            try
+            {
+                var pending = handler(parameters)
+                    ?? throw new InvalidOperationException($"The handler of '{method}' returned a null Task; to answer null, return (object?)null from a synchronous handler.");
+                var result = await pending.ConfigureAwait(false);
+                reply = MessageWriter.Result(serializer, id, MessageWriter.ToToken(serializer, result));
+            }
+            catch (HubRpcException e)
+            {
+                reply = MessageWriter.Error(serializer, id, e.Code, e.Message, e.ErrorData);
+            }
+            catch (Exception e)
+            {
+                ReportHandlerError(method, e);
+                reply = MessageWriter.Error(serializer, id, InternalError, "Internal error", data: null);
+            }
+        }
+
+        try
+        {
+            await SendAsync(reply, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HubConnectionException or ObjectDisposedException)
+        {
+            // The connection ended while the handler ran: there is nobody left to answer.
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace Hub.Client; internal static class Placeholder { }

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.WebSockets;
-using Hub.Client;
 using Hub.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
 namespace Hub.Tests.Client;
+
+// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
+using Hub.Client;
 
 public sealed class HubClientConnectionTests
 {

@@ -1,8 +1,10 @@
-using Hub.Client;
 using Newtonsoft.Json;
 using Xunit;
 
 namespace Hub.Tests.Client;
+
+// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
+using Hub.Client;
 
 public sealed class HubClientOptionsTests
 {

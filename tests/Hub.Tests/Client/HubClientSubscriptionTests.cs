@@ -1,10 +1,12 @@
 using System.Threading.Channels;
-using Hub.Client;
 using Hub.Tests.Support;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
 namespace Hub.Tests.Client;
+
+// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
+using Hub.Client;
 
 public sealed class HubClientSubscriptionTests
 {

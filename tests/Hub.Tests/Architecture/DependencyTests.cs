@@ -1,0 +1,94 @@
+using System.Reflection;
+using Akka.Actor;
+
+namespace Hub.Tests.Architecture;
+
+/// <summary>The layering rules of STYLE.md: the engine has no ASP.NET Core, the client no Akka, the codec no Akka types.</summary>
+public sealed class DependencyTests
+{
+    private static readonly Assembly Engine = typeof(HubBuilder).Assembly;
+    private static readonly Assembly Client = typeof(Hub.Client.HubClient).Assembly;
+
+    [Fact]
+    public void Engine_references_no_AspNetCore_assembly()
+    {
+        var references = Engine.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.DoesNotContain(references, name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Client_references_no_Akka_assembly()
+    {
+        var references = Client.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        Assert.DoesNotContain(references, name => name.StartsWith("Akka", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, name => name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Client_grants_no_internals()
+    {
+        Assert.Empty(Client.GetCustomAttributes<System.Runtime.CompilerServices.InternalsVisibleToAttribute>());
+    }
+
+    [Fact]
+    public void Protocol_namespace_uses_no_Akka_type()
+    {
+        var protocolTypes = Engine.GetTypes().Where(t => t.Namespace == "Hub.Protocol").ToList();
+
+        var offenders = protocolTypes
+            .SelectMany(t => UsedTypes(t).Select(used => (t, used)))
+            .Where(pair => pair.used.Assembly == typeof(ActorSystem).Assembly || (pair.used.Namespace?.StartsWith("Akka", StringComparison.Ordinal) ?? false))
+            .Select(pair => $"{pair.t.Name} uses {pair.used.FullName}")
+            .ToList();
+
+        Assert.NotEmpty(protocolTypes);
+        Assert.Empty(offenders);
+    }
+
+    private static IEnumerable<Type> UsedTypes(Type type)
+    {
+        const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var types = new List<Type?> { type.BaseType };
+        types.AddRange(type.GetInterfaces());
+        types.AddRange(type.GetFields(All).Select(f => f.FieldType));
+        types.AddRange(type.GetProperties(All).Select(p => p.PropertyType));
+        foreach (var method in type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All)))
+        {
+            types.AddRange(method.GetParameters().Select(p => p.ParameterType));
+            if (method is MethodInfo info)
+            {
+                types.Add(info.ReturnType);
+            }
+
+            var body = method.GetMethodBody();
+            if (body is not null)
+            {
+                types.AddRange(body.LocalVariables.Select(l => l.LocalType));
+            }
+        }
+
+        return types.OfType<Type>().SelectMany(Expand);
+    }
+
+    private static IEnumerable<Type> Expand(Type type)
+    {
+        yield return type;
+        if (type.HasElementType)
+        {
+            foreach (var inner in Expand(type.GetElementType()!))
+            {
+                yield return inner;
+            }
+        }
+
+        if (type.IsGenericType)
+        {
+            foreach (var inner in type.GetGenericArguments().SelectMany(Expand))
+            {
+                yield return inner;
+            }
+        }
+    }
+}

@@ -79,7 +79,8 @@ public sealed class HubCallContext
         {
             ConnectionProtocol.ClientAnswered { Error: { } error } => throw HubRpcException.FromError(error),
             ConnectionProtocol.ClientAnswered answered => answered.Result ?? JValue.CreateNull(),
-            _ => throw new InvalidOperationException("The connection closed before the client answered."),
+            ConnectionProtocol.ClientUnavailable unavailable => throw new InvalidOperationException(unavailable.Reason),
+            _ => throw new InvalidOperationException("Unexpected answer " + reply.GetType().Name),
         };
     }
 

@@ -21,8 +21,7 @@ internal sealed class HubRuntime : IHub, IExtension
 
     private readonly FrozenDictionary<string, MethodTarget> _methods;
     private readonly FrozenSet<string> _topics;
-    private readonly string[] _methodNamesWs;
-    private readonly string[] _methodNamesHttp;
+    private MethodDirectory _directory;
     private readonly IActorRef _mediator;
     private readonly IActorRef _connections;
     private bool _draining;
@@ -40,14 +39,14 @@ internal sealed class HubRuntime : IHub, IExtension
         foreach (var definition in builder.BuildMethods(settings))
         {
             var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this) : definition.ActorProps!;
-            var actor = system.ActorOf(props, "method-" + Uri.EscapeDataString(definition.Name));
+            var actor = system.ActorOf(props, MethodActorName(definition.Name));
             methods[definition.Name] = new MethodTarget(actor, definition.Timeout);
         }
 
         _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
-        var sorted = methods.Keys.Order(StringComparer.Ordinal).ToArray();
-        _methodNamesWs = [.. HubBuilder.BuiltIns, .. sorted];
-        _methodNamesHttp = [.. HubBuilder.BuiltIns.Take(2), .. sorted];
+        LocalMethodNames = [.. methods.Keys];
+        _directory = MethodDirectory.Empty(LocalMethodNames);
+        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => kv.Value.Timeout)), "hub-registry");
         Topics = system.ActorOf(TopicManagerActor.Props(_mediator), "hub-topics");
         _connections = system.ActorOf(ConnectionsActor.Props(this), "hub-connections");
     }
@@ -79,12 +78,29 @@ internal sealed class HubRuntime : IHub, IExtension
     /// <summary>The engine started on <paramref name="system"/>.</summary>
     public static HubRuntime Get(ActorSystem system) => system.WithExtension<HubRuntime, HubRuntimeExtension>();
 
+    /// <summary>The methods of the whole cluster, replaced by the registry actor as nodes and registrations change.</summary>
+    public MethodDirectory Directory
+    {
+        get => Volatile.Read(ref _directory);
+        set => Volatile.Write(ref _directory, value);
+    }
+
+    /// <summary>The methods registered on this node.</summary>
+    public string[] LocalMethodNames { get; }
+
+    /// <summary>The actor name of a method: escaped, since method names may hold any character.</summary>
+    public static string MethodActorName(string method) => "method-" + Uri.EscapeDataString(method);
+
+    /// <summary>A method served on this node.</summary>
     public bool TryGetMethod(string name, out MethodTarget target) => _methods.TryGetValue(name, out target!);
 
     public bool IsTopic(string name) => _topics.Contains(name);
 
-    /// <summary><c>get_methods</c>: built-ins in protocol order, then the rest sorted; over HTTP without the connection built-ins.</summary>
-    public string[] MethodNames(bool http) => http ? _methodNamesHttp : _methodNamesWs;
+    /// <summary>
+    /// <c>get_methods</c>: built-ins in protocol order, then the methods of the whole cluster sorted; over HTTP without
+    /// the connection built-ins.
+    /// </summary>
+    public IEnumerable<string> MethodNames(bool http) => (http ? HubBuilder.BuiltIns.Take(2) : HubBuilder.BuiltIns).Concat(Directory.Names);
 
     /// <summary>Creates the actor of a new connection.</summary>
     /// <exception cref="InvalidOperationException">The node is shutting down.</exception>

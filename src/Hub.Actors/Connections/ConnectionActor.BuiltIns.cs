@@ -169,7 +169,7 @@ internal sealed partial class ConnectionActor
     {
         if (_isHttp || _closing)
         {
-            Sender.Tell(new Status.Failure(new InvalidOperationException("The connection cannot take server-to-client calls.")));
+            Sender.Tell(new ConnectionProtocol.ClientUnavailable("The connection cannot take server-to-client calls."));
             return;
         }
 

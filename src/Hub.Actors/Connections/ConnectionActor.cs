@@ -41,6 +41,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private bool _draining;
     private bool _closing;
     private bool _transportDone;
+    private bool _watchingNodes;
     private (int Code, string Reason)? _closeAfterFlush;
 
     public ConnectionActor(string connectionId, ClaimsPrincipal? user, bool isHttp, IConnectionTransport transport, HubRuntime runtime)
@@ -62,6 +63,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         Receive<ConnectionProtocol.InboundCompleted>(OnInboundCompleted);
         Receive<MethodProtocol.Completed>(OnCompleted);
         Receive<CallTimedOut>(OnCallTimedOut);
+        Receive<MethodRegistryActor.NodeLost>(OnNodeLost);
         Receive<TopicProtocol.Subscribed>(OnSubscribed);
         Receive<TopicProtocol.Deliver>(deliver =>
         {
@@ -113,9 +115,14 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
+        if (_watchingNodes)
+        {
+            Context.System.EventStream.Unsubscribe(Self);
+        }
+
         foreach (var asker in _clientCalls.Values)
         {
-            asker.Tell(new Status.Failure(new InvalidOperationException("The connection closed before the client answered.")));
+            asker.Tell(new ConnectionProtocol.ClientUnavailable("The connection closed before the client answered."));
         }
 
         _outbound?.Complete();
@@ -205,17 +212,46 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (!_runtime.TryGetMethod(method, out var target))
+        // Prefer this node; otherwise a reachable node that serves the method, taken in turn.
+        IActorRef actor;
+        TimeSpan? methodTimeout;
+        Address? node = null;
+        if (_runtime.TryGetMethod(method, out var local))
+        {
+            (actor, methodTimeout) = (local.Actor, local.Timeout);
+        }
+        else if (_runtime.Directory.TryGetRemote(method, out var remote))
+        {
+            (actor, methodTimeout, node) = (remote.Actor, remote.Timeout, remote.Node);
+            if (!_watchingNodes)
+            {
+                _watchingNodes = true;
+                Context.System.EventStream.Subscribe(Self, typeof(MethodRegistryActor.NodeLost));
+            }
+        }
+        else
         {
             AnswerError(id, batch, slot, JsonRpcError.MethodNotFound);
             return;
         }
 
         var key = ++_nextCallKey;
-        var timeout = target.Timeout ?? _settings.MethodTimeout;
-        _inFlight[key] = new InFlight(id, batch, slot);
+        var timeout = methodTimeout ?? _settings.MethodTimeout;
+        _inFlight[key] = new InFlight(id, batch, slot, node);
         Timers.StartSingleTimer(key, new CallTimedOut(key), timeout);
-        target.Actor.Tell(new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout));
+        actor.Tell(new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout));
+    }
+
+    private void OnNodeLost(MethodRegistryActor.NodeLost lost)
+    {
+        foreach (var (key, call) in _inFlight.Where(kv => kv.Value.Node == lost.Node).ToList())
+        {
+            _inFlight.Remove(key);
+            Timers.Cancel(key);
+            AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.MethodUnavailable);
+        }
+
+        CloseIfDrained();
     }
 
     private void OnCompleted(MethodProtocol.Completed completed)
@@ -377,7 +413,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _transport.CloseAsync(code, reason).PipeTo(Self, success: () => new TransportClosed(), failure: _ => new TransportClosed());
     }
 
-    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot);
+    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot, Address? Node);
 
     private sealed record CallTimedOut(long CallKey);
 

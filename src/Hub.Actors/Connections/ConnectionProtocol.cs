@@ -1,5 +1,6 @@
 using Newtonsoft.Json.Linq;
 using Hub.Protocol;
+using Hub.Serialization;
 
 namespace Hub.Connections;
 
@@ -39,10 +40,13 @@ internal static class ConnectionProtocol
     public sealed record WriterStopped(Exception? Cause);
 
     /// <summary>Server-to-client call (PROTOCOL.md section 7); answered with <see cref="ClientAnswered"/>.</summary>
-    public sealed record CallClient(string Method, JToken? Params);
+    public sealed record CallClient(string Method, JToken? Params) : IClusterMessage;
 
     /// <summary>The client's answer: a result, or an error.</summary>
-    public sealed record ClientAnswered(JToken? Result, JsonRpcError? Error);
+    public sealed record ClientAnswered(JToken? Result, JsonRpcError? Error) : IClusterMessage;
+
+    /// <summary>The call could not reach the client: the connection is HTTP, closing, or closed.</summary>
+    public sealed record ClientUnavailable(string Reason) : IClusterMessage;
 
     /// <summary>The node is stopping: take no new calls, let in-flight ones finish, then close with 1001.</summary>
     public sealed class Drain

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Akka.Actor;
 using Hub.Protocol;
+using Hub.Serialization;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Methods;
@@ -12,8 +13,8 @@ internal static class MethodProtocol
     public sealed record Caller(string ConnectionId, ClaimsPrincipal? User, IActorRef? Connection);
 
     /// <summary>Runs one call. <see cref="Id"/> is null for a notification, which gets no reply bytes.</summary>
-    public sealed record Invoke(long CallKey, RequestId? Id, string Method, JToken? Params, Caller Caller, TimeSpan Timeout);
+    public sealed record Invoke(long CallKey, RequestId? Id, string Method, JToken? Params, Caller Caller, TimeSpan Timeout) : IClusterMessage;
 
     /// <summary>A call finished: <see cref="Reply"/> is the encoded reply, or null for a notification.</summary>
-    public sealed record Completed(long CallKey, byte[]? Reply);
+    public sealed record Completed(long CallKey, byte[]? Reply) : IClusterMessage;
 }

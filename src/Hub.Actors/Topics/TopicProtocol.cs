@@ -1,13 +1,11 @@
 using Akka.Actor;
+using Hub.Serialization;
 
 namespace Hub.Topics;
 
 /// <summary>Messages of the topic routers: local subscriptions and deliveries.</summary>
 internal static class TopicProtocol
 {
-    /// <summary>Crosses nodes; issue 3 binds these to Hub's own serializer.</summary>
-    public interface IClusterMessage;
-
     /// <summary>Adds <paramref name="Connection"/> as a local subscriber of <paramref name="Topic"/>.</summary>
     public sealed record Subscribe(string Topic, IActorRef Connection);
 

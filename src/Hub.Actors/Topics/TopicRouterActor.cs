@@ -95,7 +95,9 @@ internal sealed class TopicRouterActor : ReceiveActor
     {
         if (response is GetFailure)
         {
-            _log.Warning("Reading the retained value of {Topic} failed; subscribing without it", _topic);
+            _log.Warning("No majority answered for the retained value of {Topic}; using this node's replica", _topic);
+            RetainedValues.Request(Context.System, _topic, Self, response.Request!, local: true);
+            return;
         }
 
         // A connection joins the fan-out only now, so it never gets a live notification ahead of the retained one.

@@ -1,0 +1,41 @@
+using System.Collections.Frozen;
+using Akka.Actor;
+
+namespace Hub.Methods;
+
+/// <summary>
+/// Where each method of the whole cluster is served: an immutable snapshot the registry actor replaces whenever
+/// membership or registrations change, read by connection actors without a message per call.
+/// </summary>
+internal sealed class MethodDirectory
+{
+    private readonly FrozenDictionary<string, Target[]> _remote;
+    private int _next;
+
+    public MethodDirectory(IReadOnlyDictionary<string, Target[]> remote, IEnumerable<string> names)
+    {
+        _remote = remote.ToFrozenDictionary(StringComparer.Ordinal);
+        Names = [.. names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    public static MethodDirectory Empty(IEnumerable<string> localNames) => new(new Dictionary<string, Target[]>(), localNames);
+
+    /// <summary>Every method served by some reachable member, this node included, sorted by ordinal comparison.</summary>
+    public string[] Names { get; }
+
+    /// <summary>A reachable remote node serving <paramref name="method"/>, taken in turn; false when there is none.</summary>
+    public bool TryGetRemote(string method, out Target target)
+    {
+        if (_remote.TryGetValue(method, out var targets) && targets.Length > 0)
+        {
+            target = targets[(int)((uint)Interlocked.Increment(ref _next) % (uint)targets.Length)];
+            return true;
+        }
+
+        target = null!;
+        return false;
+    }
+
+    /// <summary>A method actor on another node: its address (to fail calls when the node is lost) and reference.</summary>
+    public sealed record Target(Address Node, IActorRef Actor, TimeSpan? Timeout);
+}

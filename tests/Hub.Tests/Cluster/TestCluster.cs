@@ -1,0 +1,85 @@
+using Akka.Cluster;
+using Hub.Tests.Support;
+
+namespace Hub.Tests.Cluster;
+
+/// <summary>
+/// Three hub nodes in this process on 127.0.0.1, with ports picked freely and the same settings the compose file
+/// passes (<c>Hub:Cluster:*</c>, which HUB_HOSTNAME, HUB_PORT, HUB_PUBLIC_HOSTNAME and HUB_SEEDS map to): the first is
+/// the seed and lists itself, the others join it.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private TestCluster(List<TestHub> nodes) => Nodes = nodes;
+
+    public List<TestHub> Nodes { get; }
+
+    public TestHub A => Nodes[0];
+
+    public TestHub B => Nodes[1];
+
+    public TestHub C => Nodes[2];
+
+    /// <summary>Starts three nodes; <paramref name="configure"/> adds methods per node (index 0, 1, 2).</summary>
+    public static async Task<TestCluster> StartAsync(Action<int, HubBuilder>? configure = null)
+    {
+        var seed = await TestHub.StartAsync(NodeSettings(null), h => configure?.Invoke(0, h));
+        var seedAddress = Akka.Cluster.Cluster.Get(seed.Runtime.System).SelfAddress.ToString();
+        var nodes = new List<TestHub> { seed };
+        try
+        {
+            var others = await Task.WhenAll(
+                TestHub.StartAsync(NodeSettings(seedAddress), h => configure?.Invoke(1, h)),
+                TestHub.StartAsync(NodeSettings(seedAddress), h => configure?.Invoke(2, h)));
+            nodes.AddRange(others);
+            var cluster = new TestCluster(nodes);
+            await cluster.WaitUntilAllUpAsync();
+            return cluster;
+        }
+        catch
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Stops one node gracefully (it leaves the cluster) and removes it.</summary>
+    public async Task StopAsync(TestHub node)
+    {
+        Nodes.Remove(node);
+        await node.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
+    }
+
+    private static Dictionary<string, string?> NodeSettings(string? seed)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Hub:Cluster:Hostname"] = "127.0.0.1",
+            ["Hub:Cluster:PublicHostname"] = "127.0.0.1",
+            ["Hub:Cluster:Port"] = "0",
+        };
+        if (seed is not null)
+        {
+            settings["Hub:Cluster:Seeds:0"] = seed;
+        }
+
+        return settings;
+    }
+
+    private async Task WaitUntilAllUpAsync()
+    {
+        // Membership has no awaitable signal across three systems; check it, bounded.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Nodes.All(n => Akka.Cluster.Cluster.Get(n.Runtime.System).State.Members.Count(m => m.Status == MemberStatus.Up) == Nodes.Count)),
+            "all three nodes Up on every node");
+    }
+}

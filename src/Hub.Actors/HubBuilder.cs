@@ -2,6 +2,7 @@ using System.Reflection;
 using Akka.Actor;
 using Hub.Methods;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
 
 namespace Hub;
 
@@ -24,6 +25,9 @@ public sealed class HubBuilder
 {
     /// <summary>The names <c>get_methods</c> lists first, in this order (PROTOCOL.md section 5).</summary>
     internal static readonly string[] BuiltIns = ["get_methods", "get_topics", "get_subscriptions", "subscribe", "unsubscribe"];
+
+    /// <summary>C# method names become the protocol's snake_case: <c>Add</c> is <c>add</c>, <c>GetData</c> is <c>get_data</c>.</summary>
+    private static readonly SnakeCaseNamingStrategy MethodNames = new();
 
     private readonly List<PendingMethod> _methods = [];
     private readonly List<string> _topics = [];
@@ -56,8 +60,9 @@ public sealed class HubBuilder
 
     /// <summary>
     /// Registers every public instance method declared by <paramref name="service"/>'s type, named
-    /// <c>prefix + separator + MethodName</c> (separator: <c>hub.method-separator</c>, default <c>"."</c>),
-    /// or just <c>MethodName</c> without a prefix. Binding is as in <see cref="AddMethod"/>.
+    /// <c>prefix + separator + method_name</c> (the C# name in snake_case: <c>GetData</c> is <c>get_data</c>;
+    /// separator: <c>hub.method-separator</c>, default <c>"."</c>), or just <c>method_name</c> without a prefix.
+    /// Binding is as in <see cref="AddMethod"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The type has overloads of one name, or a name clashes.</exception>
     public HubBuilder AddMethods(object service, string? prefix = null, TimeSpan? timeout = null)
@@ -74,7 +79,7 @@ public sealed class HubBuilder
                 throw new ArgumentException($"'{service.GetType().Name}.{group.Key}' is overloaded; a JSON-RPC method needs one signature.", nameof(service));
             }
 
-            Add(new PendingMethod(prefix, group.Key, service, group.Single(), null, timeout));
+            Add(new PendingMethod(prefix, MethodNames.GetPropertyName(group.Key, hasSpecifiedName: false), service, group.Single(), null, timeout));
         }
 
         return this;

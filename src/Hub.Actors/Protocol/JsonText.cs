@@ -158,12 +158,23 @@ internal static class JsonText
             case IntegerText integer:
                 WriteAscii(output, integer.Digits);
                 return;
+            // Newtonsoft clones a token added to a second container (and on DeepClone) as a plain JRaw: the same digits.
+            case JRaw { Value: string digits } when IsIntegerLiteral(digits):
+                WriteAscii(output, digits);
+                return;
             case JValue value:
                 WriteValue(output, value);
                 return;
             default:
                 throw new JsonWriteException($"cannot write a {token.Type} token");
         }
+    }
+
+    /// <summary>True for a JSON integer token: <c>-?(0|[1-9][0-9]*)</c>.</summary>
+    private static bool IsIntegerLiteral(string text)
+    {
+        var digits = text.AsSpan(text.StartsWith('-') ? 1 : 0);
+        return digits.Length > 0 && !digits.ContainsAnyExceptInRange('0', '9') && (digits[0] != '0' || digits.Length == 1);
     }
 
     private static void WriteValue(IBufferWriter<byte> output, JValue value)

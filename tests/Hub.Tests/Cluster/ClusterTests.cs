@@ -19,7 +19,7 @@ public sealed class ClusterTests
         await using var cluster = await TestCluster.StartAsync();
         var subscribers = await SubscribeOnEveryNodeAsync(cluster);
 
-        await WarmUpAsync(cluster.A, subscribers);
+        await PubSubWarmUp.RunAsync(cluster.A, subscribers);
         await cluster.A.Runtime.NotifyAsync("bench", new { marker = "once" });
 
         foreach (var subscriber in subscribers)
@@ -36,7 +36,7 @@ public sealed class ClusterTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var subscribers = await SubscribeOnEveryNodeAsync(cluster);
-        await WarmUpAsync(cluster.A, subscribers);
+        await PubSubWarmUp.RunAsync(cluster.A, subscribers);
 
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":[],\"id\":\"u\"}", await subscribers[2].CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"unsubscribe\",\"params\":[\"bench\"],\"id\":\"u\"}"));
         await cluster.A.Runtime.NotifyAsync("bench", new { marker = "after" });
@@ -52,7 +52,7 @@ public sealed class ClusterTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var subscribers = await SubscribeOnEveryNodeAsync(cluster);
-        await WarmUpAsync(cluster.A, subscribers);
+        await PubSubWarmUp.RunAsync(cluster.A, subscribers);
 
         // Not awaited one by one: each call hands its notification to the cluster before it returns, so the
         // order of the calls is the publish order the engine must keep.
@@ -141,7 +141,7 @@ public sealed class ClusterTests
     {
         await using var cluster = await TestCluster.StartAsync();
         var subscribers = await SubscribeOnEveryNodeAsync(cluster);
-        await WarmUpAsync(cluster.A, subscribers);
+        await PubSubWarmUp.RunAsync(cluster.A, subscribers);
 
         await cluster.StopAsync(cluster.C);
         await subscribers[2].Closed.WaitAsync(Waits.Max);
@@ -164,33 +164,6 @@ public sealed class ClusterTests
         }
 
         return subscribers;
-    }
-
-    /// <summary>
-    /// Publishes numbered warm-ups until every subscriber has received one (the subscriptions have reached the
-    /// publisher's node), then drains what is still on its way, so later frames are the test's own.
-    /// </summary>
-    private static async Task WarmUpAsync(TestHub publisher, List<RawSocket> subscribers)
-    {
-        var pending = subscribers.Select(s => s.ReceiveAsync()).ToList();
-        using var deadline = new CancellationTokenSource(Waits.Max);
-        var n = 0;
-        while (!pending.All(p => p.IsCompleted))
-        {
-            deadline.Token.ThrowIfCancellationRequested();
-            await publisher.Runtime.NotifyAsync("bench", new { warmup = n++ });
-            await Task.WhenAny(Task.WhenAll(pending), Task.Delay(100));
-        }
-
-        var last = "{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"warmup\":" + (n - 1) + "}}";
-        foreach (var (subscriber, first) in subscribers.Zip(pending))
-        {
-            var frame = await first;
-            while (frame != last)
-            {
-                frame = await subscriber.ReceiveAsync();
-            }
-        }
     }
 
     private static async Task DisposeAllAsync(List<RawSocket> sockets)

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Hub.Tests.Support;
+
+namespace Hub.Tests.Cluster;
+
+/// <summary>
+/// A hub node in a process of its own, configured only through the HUB_* environment variables the compose file
+/// and scripts/cluster.sh pass, so a test can kill it the way a crash would.
+/// </summary>
+public sealed partial class HubProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HubProcess(Process process) => _process = process;
+
+    public Uri WebSocketUri { get; private set; } = null!;
+
+    /// <summary>Starts <c>Hub.Host.dll</c> (built beside the tests) joining <paramref name="seed"/>, with <paramref name="extraArguments"/>.</summary>
+    public static async Task<HubProcess> StartAsync(string seed, params string[] extraArguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Hub.Host.dll"));
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var argument in extraArguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["HUB_HOSTNAME"] = "127.0.0.1";
+        info.Environment["HUB_PUBLIC_HOSTNAME"] = "127.0.0.1";
+        info.Environment["HUB_PORT"] = "0";
+        info.Environment["HUB_SEEDS"] = seed;
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+
+        var hub = new HubProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start"));
+        hub._process.OutputDataReceived += (_, e) => hub.OnOutput(e.Data);
+        hub._process.ErrorDataReceived += (_, e) => hub.OnOutput(e.Data);
+        hub._process.BeginOutputReadLine();
+        hub._process.BeginErrorReadLine();
+        var http = await hub._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        hub.WebSocketUri = new Uri($"ws://{http.Authority}/rpc");
+        return hub;
+    }
+
+    /// <summary>Ends the process at once, as a crash would: no drain, no leaving the cluster.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(Waits.Max);
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    private void OnOutput(string? line)
+    {
+        if (line is not null && ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+}

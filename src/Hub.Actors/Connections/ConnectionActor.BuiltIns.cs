@@ -88,7 +88,14 @@ internal sealed partial class ConnectionActor
         foreach (var topic in added)
         {
             _joining.Add(topic);
-            _runtime.Topics.Tell(new TopicProtocol.Subscribe(topic, Self));
+
+            // Unsubscribed while its Subscribe is still on its way: that Subscribe's answer serves this call too.
+            // A second one would get no answer of its own (the router joins a connection once) or an extra one
+            // that unsubscribes the topic again.
+            if (!_leaving.Remove(topic))
+            {
+                _runtime.Topics.Tell(new TopicProtocol.Subscribe(topic, Self));
+            }
         }
     }
 
@@ -102,38 +109,37 @@ internal sealed partial class ConnectionActor
         else
         {
             // Unsubscribed while the subscription was on its way.
+            _leaving.Remove(subscribed.Topic);
             _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(subscribed.Topic, Self));
         }
 
-        var pending = _pendingSubscribes.Find(p => p.Waiting.Contains(subscribed.Topic));
-        if (pending is null)
+        // Several calls may wait for this topic: subscribed, unsubscribed and subscribed again before the answer.
+        foreach (var pending in _pendingSubscribes.Where(p => p.Waiting.Remove(subscribed.Topic)).ToList())
         {
-            return;
-        }
-
-        pending.Waiting.Remove(subscribed.Topic);
-        if (wanted && subscribed.Retained is not null)
-        {
-            pending.Retained[subscribed.Topic] = subscribed.Retained;
-        }
-
-        if (pending.Waiting.Count > 0)
-        {
-            return;
-        }
-
-        _pendingSubscribes.Remove(pending);
-
-        // Retained values first, in the order the request named the topics; then the reply (PROTOCOL.md section 5).
-        foreach (var topic in pending.Topics)
-        {
-            if (pending.Retained.TryGetValue(topic, out var frame) && _subscriptions.Contains(topic))
+            if (wanted && subscribed.Retained is not null)
             {
-                Enqueue(frame);
+                pending.Retained[subscribed.Topic] = subscribed.Retained;
             }
+
+            if (pending.Waiting.Count > 0)
+            {
+                continue;
+            }
+
+            _pendingSubscribes.Remove(pending);
+
+            // Retained values first, in the order the request named the topics; then the reply (PROTOCOL.md section 5).
+            foreach (var topic in pending.Topics)
+            {
+                if (pending.Retained.TryGetValue(topic, out var frame) && _subscriptions.Contains(topic))
+                {
+                    Enqueue(frame);
+                }
+            }
+
+            AnswerResult(pending.Id, pending.Batch, pending.Slot, CurrentSubscriptions());
         }
 
-        AnswerResult(pending.Id, pending.Batch, pending.Slot, CurrentSubscriptions());
         CloseIfDrained();
     }
 
@@ -158,8 +164,11 @@ internal sealed partial class ConnectionActor
             {
                 _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(topic, Self));
             }
-
-            _joining.Remove(topic);
+            else if (_joining.Remove(topic))
+            {
+                // Its Subscribe is on its way; the answer unsubscribes it (OnSubscribed).
+                _leaving.Add(topic);
+            }
         }
 
         AnswerResult(id, batch, slot, CurrentSubscriptions());

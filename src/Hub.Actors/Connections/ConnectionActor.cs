@@ -30,6 +30,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<long, InFlight> _inFlight = [];
     private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
     private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _leaving = new(StringComparer.Ordinal);
     private readonly List<PendingSubscribe> _pendingSubscribes = [];
     private readonly Dictionary<string, IActorRef> _clientCalls = new(StringComparer.Ordinal);
     private readonly MethodProtocol.Caller _caller;
@@ -87,6 +88,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         });
         Receive<ConnectionProtocol.GoAway>(_ => CloseGracefully(1001, "server shutting down"));
         Receive<TransportClosed>(_ => Context.Stop(Self));
+        Receive<CloseTimedOut>(_ => OnCloseTimedOut());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -387,7 +389,20 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _closing = true;
         _closeAfterFlush = (code, reason);
         _outbound?.Complete();
-        Timers.StartSingleTimer("close", new TransportClosed(), CloseTimeout);
+        Timers.StartSingleTimer("close", new CloseTimedOut(), CloseTimeout);
+    }
+
+    private void OnCloseTimedOut()
+    {
+        // What was queued did not go out in time (a client that stopped reading): still close with the code
+        // chosen, rather than leave it to PostStop's 1011.
+        if (!_transportDone && _closeAfterFlush is { } close)
+        {
+            _transportDone = true;
+            _ = _transport.CloseAsync(close.Code, close.Reason);
+        }
+
+        Context.Stop(Self);
     }
 
     /// <summary>
@@ -420,6 +435,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private sealed record ClientCallExpired(string Id);
 
     private sealed record TransportClosed;
+
+    private sealed record CloseTimedOut;
 
     /// <summary>The replies of one batch, in request order; full when every request has answered.</summary>
     private sealed class BatchReply(int count)

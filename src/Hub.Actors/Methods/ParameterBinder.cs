@@ -28,6 +28,12 @@ internal sealed class ParameterBinder
             throw new ArgumentException($"[RawParams] parameter '{raw.Name}' must be of type JToken.");
         }
 
+        if (raw is not null && _bound.Length > 0)
+        {
+            // Nothing is bound from params beside a [RawParams] parameter, so the call could never fill this one.
+            throw new ArgumentException($"[RawParams] takes the whole params; '{_bound[0].Name}' cannot be bound beside it.");
+        }
+
         var takesRaw = raw is not null;
         _bind = (context, token, cancellationToken) =>
         {
@@ -154,7 +160,8 @@ internal sealed class ParameterBinder
             throw HubRpcException.InvalidParams($"parameter '{name}' must be {Describe(type)}");
         }
 
-        if (type == typeof(JToken))
+        // Digits past a long stay as they are for a JToken parameter, which may hold any value.
+        if (type == typeof(JToken) || (token is IntegerText && typeof(JToken).IsAssignableFrom(type)))
         {
             return token;
         }
@@ -186,7 +193,8 @@ internal sealed class ParameterBinder
         if (token is IntegerText)
         {
             var numeric = Nullable.GetUnderlyingType(type) ?? type;
-            return IsInteger(numeric) || numeric == typeof(double) || numeric == typeof(float) || numeric == typeof(decimal) || numeric == typeof(object);
+            return IsInteger(numeric) || numeric == typeof(double) || numeric == typeof(float) || numeric == typeof(decimal) || numeric == typeof(object)
+                || (typeof(JToken).IsAssignableFrom(numeric) && numeric.IsInstanceOfType(token));
         }
 
         var underlying = Nullable.GetUnderlyingType(type);

@@ -1,0 +1,217 @@
+using Akka.Actor;
+using Hub.Methods;
+
+namespace Hub.Tests.Actors;
+
+/// <summary>What <see cref="HubBuilder"/> refuses at registration, or when the hub is built from it.</summary>
+public sealed class HubBuilderTests
+{
+    [Theory]
+    [InlineData("rpc.discover")]
+    [InlineData("rpc.")]
+    public void AddMethod_with_an_rpc_dot_name_is_refused(string name)
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethod(name, () => 1));
+    }
+
+    [Fact]
+    public void AddMethod_with_a_name_merely_starting_with_rpc_is_accepted()
+    {
+        var builder = new HubBuilder();
+
+        builder.AddMethod("rpcx", () => 1);
+
+        Assert.Equal("rpcx", Assert.Single(builder.BuildMethods(new HubSettings())).Name);
+    }
+
+    [Theory]
+    [InlineData("get_methods")]
+    [InlineData("get_topics")]
+    [InlineData("get_subscriptions")]
+    [InlineData("subscribe")]
+    [InlineData("unsubscribe")]
+    public void AddMethod_with_a_built_in_name_is_refused(string name)
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethod(name, () => 1));
+    }
+
+    [Fact]
+    public void AddMethodActor_with_a_built_in_name_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethodActor("subscribe", Props.Empty));
+    }
+
+    [Fact]
+    public void AddMethod_with_an_empty_name_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethod(string.Empty, () => 1));
+    }
+
+    [Fact]
+    public void AddMethod_twice_with_one_name_is_refused()
+    {
+        var builder = new HubBuilder().AddMethod("ping", () => "pong");
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethod("ping", () => "pong"));
+    }
+
+    [Fact]
+    public void AddMethodActor_with_the_name_of_a_delegate_method_is_refused()
+    {
+        var builder = new HubBuilder().AddMethod("counter", () => 1);
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethodActor("counter", Props.Empty));
+    }
+
+    [Fact]
+    public void AddMethods_registers_public_methods_under_the_prefix_and_separator()
+    {
+        var builder = new HubBuilder().AddMethods(new MathService(), prefix: "math");
+
+        var names = builder.BuildMethods(new HubSettings { MethodSeparator = "/" }).Select(d => d.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["math/Add", "math/Mul"], names);
+    }
+
+    [Fact]
+    public void AddMethods_of_a_type_with_overloads_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddMethods(new OverloadedService()));
+
+        Assert.Contains("overloaded", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddMethods_without_a_prefix_clashing_with_a_method_is_refused()
+    {
+        var builder = new HubBuilder().AddMethod("Add", () => 1);
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethods(new MathService()));
+    }
+
+    [Fact]
+    public void AddMethods_without_a_prefix_of_a_built_in_name_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethods(new BuiltInClashService()));
+    }
+
+    [Fact]
+    public void Prefixed_name_clashing_with_a_method_is_refused_when_the_hub_is_built()
+    {
+        var builder = new HubBuilder().AddMethod("math.Add", () => 1).AddMethods(new MathService(), prefix: "math");
+
+        Assert.Throws<ArgumentException>(() => builder.BuildMethods(new HubSettings()));
+    }
+
+    [Fact]
+    public void Prefix_making_an_rpc_dot_name_is_refused_when_the_hub_is_built()
+    {
+        var builder = new HubBuilder().AddMethods(new MathService(), prefix: "rpc");
+
+        Assert.Throws<ArgumentException>(() => builder.BuildMethods(new HubSettings()));
+    }
+
+    [Fact]
+    public void RawParams_on_a_parameter_that_is_not_a_JToken_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethod("raw", ([RawParams] string p) => p));
+    }
+
+    [Fact]
+    public void RawParams_beside_a_parameter_bound_from_params_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddMethod("raw", ([RawParams] Newtonsoft.Json.Linq.JToken? p, int n) => n));
+    }
+
+    [Fact]
+    public void RawParams_beside_supplied_parameters_is_accepted()
+    {
+        var builder = new HubBuilder();
+
+        builder.AddMethod("raw", (HubCallContext context, [RawParams] Newtonsoft.Json.Linq.JToken? p, CancellationToken cancellationToken) => p);
+
+        Assert.Single(builder.BuildMethods(new HubSettings()));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(256)]
+    public void AddTopic_with_1_to_256_characters_is_accepted(int length)
+    {
+        var builder = new HubBuilder();
+
+        builder.AddTopic(new string('t', length));
+
+        Assert.Single(builder.Topics);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(257)]
+    public void AddTopic_with_a_name_of_0_or_over_256_characters_is_refused(int length)
+    {
+        var builder = new HubBuilder();
+
+        Assert.Throws<ArgumentException>(() => builder.AddTopic(new string('t', length)));
+    }
+
+    [Fact]
+    public void AddTopic_twice_with_one_name_is_refused()
+    {
+        var builder = new HubBuilder().AddTopic("prices");
+
+        Assert.Throws<ArgumentException>(() => builder.AddTopic("prices"));
+    }
+
+    [Fact]
+    public void Topics_differing_only_in_case_are_distinct()
+    {
+        var builder = new HubBuilder().AddTopic("prices");
+
+        builder.AddTopic("Prices");
+
+        Assert.Equal(2, builder.Topics.Count);
+    }
+
+    // Instance methods with a little state, as AddMethods registers instance methods only.
+    private sealed class MathService(int offset = 0)
+    {
+        private readonly int _offset = offset;
+
+        public int Add(int a, int b) => a + b + _offset;
+
+        public int Mul(int a, int b) => (a * b) + _offset;
+    }
+
+    private sealed class OverloadedService(int offset = 0)
+    {
+        private readonly int _offset = offset;
+
+        public int Add(int a, int b) => a + b + _offset;
+
+        public double Add(double a, double b) => a + b + _offset;
+    }
+
+    private sealed class BuiltInClashService
+    {
+        private readonly string[] _topics = [];
+
+        public string[] subscribe() => _topics;
+    }
+}

@@ -27,7 +27,7 @@ public abstract class ClusterTestKit(ITestOutputHelper output) : TestKit(Cluster
 
     public async Task InitializeAsync()
     {
-        var cluster = Cluster.Get(Sys);
+        var cluster = Akka.Cluster.Cluster.Get(Sys);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         cluster.Join(cluster.SelfAddress);

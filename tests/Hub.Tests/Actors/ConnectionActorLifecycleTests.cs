@@ -219,7 +219,7 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
 
         connection.Tell(new ConnectionProtocol.InboundCompleted(null));
 
-        await asker.ExpectMsgAsync<Status.Failure>(Waits.Max);
+        await asker.ExpectMsgAsync<ConnectionProtocol.ClientUnavailable>(Waits.Max);
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
 
         connection.Tell(new ConnectionProtocol.CallClient("confirm", null), asker.Ref);
 
-        await asker.ExpectMsgAsync<Status.Failure>(Waits.Max);
+        await asker.ExpectMsgAsync<ConnectionProtocol.ClientUnavailable>(Waits.Max);
     }
 
     private async Task<(IActorRef Connection, RecordingTransport Transport, Akka.TestKit.TestProbe Inbound)> OpenAsync(Action<HubBuilder>? configure = null)

@@ -78,7 +78,7 @@ public sealed class HubBuilderTests
 
         var names = builder.BuildMethods(new HubSettings { MethodSeparator = "/" }).Select(d => d.Name).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["math/Add", "math/Mul"], names);
+        Assert.Equal(["math/add", "math/mul"], names);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class HubBuilderTests
     [Fact]
     public void AddMethods_without_a_prefix_clashing_with_a_method_is_refused()
     {
-        var builder = new HubBuilder().AddMethod("Add", () => 1);
+        var builder = new HubBuilder().AddMethod("add", () => 1);
 
         Assert.Throws<ArgumentException>(() => builder.AddMethods(new MathService()));
     }
@@ -110,7 +110,7 @@ public sealed class HubBuilderTests
     [Fact]
     public void Prefixed_name_clashing_with_a_method_is_refused_when_the_hub_is_built()
     {
-        var builder = new HubBuilder().AddMethod("math.Add", () => 1).AddMethods(new MathService(), prefix: "math");
+        var builder = new HubBuilder().AddMethod("math.add", () => 1).AddMethods(new MathService(), prefix: "math");
 
         Assert.Throws<ArgumentException>(() => builder.BuildMethods(new HubSettings()));
     }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Akka.Actor;
+using Hub.Auth;
 using Hub.Methods;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
@@ -30,7 +31,8 @@ public sealed class HubBuilder
     private static readonly SnakeCaseNamingStrategy MethodNames = new();
 
     private readonly List<PendingMethod> _methods = [];
-    private readonly List<string> _topics = [];
+    private readonly List<(string Name, AccessRule Access)> _topics = [];
+    private List<AccessRule> _last = [];
 
     /// <summary>
     /// Newtonsoft.Json settings for binding params and serializing results. Defaults: dates are not parsed from
@@ -55,7 +57,8 @@ public sealed class HubBuilder
     public HubBuilder AddMethod(string name, Delegate handler, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Add(new PendingMethod(null, name, handler.Target, handler.Method, null, timeout));
+        _last = [];
+        return Add(new PendingMethod(null, name, handler.Target, handler.Method, null, timeout, new AccessRule().AddAttributes(handler.Method)));
     }
 
     /// <summary>
@@ -68,6 +71,7 @@ public sealed class HubBuilder
     public HubBuilder AddMethods(object service, string? prefix = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(service);
+        _last = [];
         var methods = service.GetType()
             .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName)
@@ -79,7 +83,8 @@ public sealed class HubBuilder
                 throw new ArgumentException($"'{service.GetType().Name}.{group.Key}' is overloaded; a JSON-RPC method needs one signature.", nameof(service));
             }
 
-            Add(new PendingMethod(prefix, MethodNames.GetPropertyName(group.Key, hasSpecifiedName: false), service, group.Single(), null, timeout));
+            var access = new AccessRule().AddAttributes(service.GetType()).AddAttributes(group.Single());
+            Add(new PendingMethod(prefix, MethodNames.GetPropertyName(group.Key, hasSpecifiedName: false), service, group.Single(), null, timeout, access));
         }
 
         return this;
@@ -99,7 +104,8 @@ public sealed class HubBuilder
     public HubBuilder AddMethodActor(string name, Props props, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(props);
-        return Add(new PendingMethod(null, name, null, null, props, timeout));
+        _last = [];
+        return Add(new PendingMethod(null, name, null, null, props, timeout, new AccessRule().AddAttributes(props.Type)));
     }
 
     /// <summary>Declares a topic clients may subscribe to and the server may publish to.</summary>
@@ -113,16 +119,40 @@ public sealed class HubBuilder
             throw new ArgumentException("A topic name has 1 to 256 characters.", nameof(name));
         }
 
-        if (_topics.Contains(name, StringComparer.Ordinal))
+        if (_topics.Any(t => t.Name == name))
         {
             throw new ArgumentException($"Topic '{name}' is already declared.", nameof(name));
         }
 
-        _topics.Add(name);
+        var access = new AccessRule();
+        _topics.Add((name, access));
+        _last = [access];
         return this;
     }
 
-    internal IReadOnlyList<string> Topics => _topics;
+    /// <summary>
+    /// Only logged-in users may use what the previous <c>Add*</c> call registered (every method of an
+    /// <see cref="AddMethods"/> call). Others do not see it: missing from <c>get_methods</c>/<c>get_topics</c>,
+    /// <c>-32601</c> when called, <c>-32602</c> when subscribed to.
+    /// </summary>
+    /// <example><code>hub.AddMethod("whoami", (HubCallContext c) => c.User.Name).RequireLogin();</code></example>
+    /// <exception cref="InvalidOperationException">Nothing was registered yet.</exception>
+    public HubBuilder RequireLogin() => Apply(rule => rule.RequireLogin());
+
+    /// <summary>As <see cref="RequireLogin"/>, and the user must hold <paramref name="permission"/> (superusers hold all). Calls add up.</summary>
+    /// <example><code>hub.AddTopic("secret").RequirePermission("secret");</code></example>
+    /// <exception cref="InvalidOperationException">Nothing was registered yet.</exception>
+    public HubBuilder RequirePermission(string permission) => Apply(rule => rule.RequirePermission(permission));
+
+    /// <summary>
+    /// As <see cref="RequireLogin"/>, with any predicate on the user. For a method it runs on the node that serves
+    /// the method; other nodes list the method by its login and permission rules alone.
+    /// </summary>
+    /// <example><code>hub.AddMethod("shutdown", () => Stop()).Require(user => user.IsSuperuser);</code></example>
+    /// <exception cref="InvalidOperationException">Nothing was registered yet.</exception>
+    public HubBuilder Require(Func<HubUser, bool> test) => Apply(rule => rule.Require(test));
+
+    internal IReadOnlyList<(string Name, AccessRule Access)> Topics => _topics;
 
     internal IReadOnlyList<MethodDefinition> BuildMethods(HubSettings settings)
     {
@@ -138,7 +168,7 @@ public sealed class HubBuilder
             }
 
             var handler = pending.Method is null ? null : new MethodHandler(pending.Target, pending.Method, serializer);
-            definitions.Add(new MethodDefinition(name, handler, pending.Props, pending.Timeout));
+            definitions.Add(new MethodDefinition(name, handler, pending.Props, pending.Timeout, pending.Access));
         }
 
         return definitions;
@@ -163,6 +193,18 @@ public sealed class HubBuilder
         }
 
         _methods.Add(method);
+        _last.Add(method.Access);
+        return this;
+    }
+
+    private HubBuilder Apply(Action<AccessRule> change)
+    {
+        if (_last.Count == 0)
+        {
+            throw new InvalidOperationException("Require* applies to the method or topic registered just before it; nothing was registered yet.");
+        }
+
+        _last.ForEach(change);
         return this;
     }
 
@@ -184,5 +226,5 @@ public sealed class HubBuilder
         }
     }
 
-    private sealed record PendingMethod(string? Prefix, string Name, object? Target, MethodInfo? Method, Props? Props, TimeSpan? Timeout);
+    private sealed record PendingMethod(string? Prefix, string Name, object? Target, MethodInfo? Method, Props? Props, TimeSpan? Timeout, AccessRule Access);
 }

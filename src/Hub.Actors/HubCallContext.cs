@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using Akka.Actor;
+using Hub.Auth;
 using Hub.Connections;
 using Newtonsoft.Json.Linq;
 
@@ -14,7 +14,7 @@ public sealed class HubCallContext
     private readonly IActorRef? _connection;
     private readonly IHub _hub;
 
-    internal HubCallContext(string connectionId, ClaimsPrincipal? user, JToken? parameters, IActorRef? connection, IHub hub, TimeSpan timeout)
+    internal HubCallContext(string connectionId, HubUser user, JToken? parameters, IActorRef? connection, IHub hub, TimeSpan timeout)
     {
         ConnectionId = connectionId;
         User = user;
@@ -27,8 +27,8 @@ public sealed class HubCallContext
     /// <summary>The id of the calling connection, unique on its node (as it appears in the logs).</summary>
     public string ConnectionId { get; }
 
-    /// <summary>The authenticated user of the connection, or null for an anonymous one.</summary>
-    public ClaimsPrincipal? User { get; }
+    /// <summary>The caller's user; <see cref="HubUser.Anonymous"/> when not logged in.</summary>
+    public HubUser User { get; }
 
     /// <summary>The request's <c>params</c> exactly as sent; null when absent.</summary>
     public JToken? Params { get; }

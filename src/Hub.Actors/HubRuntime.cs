@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Security.Claims;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Hub.Auth;
 using Hub.Connections;
 using Hub.Methods;
 using Hub.Protocol;
@@ -20,33 +21,36 @@ internal sealed class HubRuntime : IHub, IExtension
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     private readonly FrozenDictionary<string, MethodTarget> _methods;
-    private readonly FrozenSet<string> _topics;
+    private readonly FrozenDictionary<string, AccessRule> _topics;
     private MethodDirectory _directory;
     private readonly IActorRef _mediator;
     private readonly IActorRef _connections;
     private bool _draining;
 
-    private HubRuntime(ActorSystem system, HubBuilder builder, HubSettings settings)
+    private readonly string[] _topicNames;
+
+    private HubRuntime(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator)
     {
+        Authenticator = authenticator;
         System = system;
         Settings = settings;
         Serializer = JsonSerializer.Create(builder.SerializerSettings);
-        _topics = builder.Topics.ToFrozenSet(StringComparer.Ordinal);
-        TopicNames = [.. builder.Topics.Order(StringComparer.Ordinal)];
+        _topics = builder.Topics.ToFrozenDictionary(t => t.Name, t => t.Access, StringComparer.Ordinal);
+        _topicNames = [.. builder.Topics.Select(t => t.Name).Order(StringComparer.Ordinal)];
         _mediator = DistributedPubSub.Get(system).Mediator;
 
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
-            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this) : definition.ActorProps!;
+            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, definition.Access) : definition.ActorProps!;
             var actor = system.ActorOf(props, MethodActorName(definition.Name));
-            methods[definition.Name] = new MethodTarget(actor, definition.Timeout);
+            methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access);
         }
 
         _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
         LocalMethodNames = [.. methods.Keys];
         _directory = MethodDirectory.Empty(LocalMethodNames);
-        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => kv.Value.Timeout)), "hub-registry");
+        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access))), "hub-registry");
         Topics = system.ActorOf(TopicManagerActor.Props(_mediator), "hub-topics");
         _connections = system.ActorOf(ConnectionsActor.Props(this), "hub-connections");
     }
@@ -63,14 +67,17 @@ internal sealed class HubRuntime : IHub, IExtension
     /// <summary>True once <see cref="DrainAsync"/> has begun: the node takes no new connections or calls.</summary>
     public bool IsDraining => Volatile.Read(ref _draining);
 
-    /// <summary>Declared topics, sorted by ordinal comparison.</summary>
-    public string[] TopicNames { get; }
+    /// <summary>Validates tokens for the built-in <c>login</c>; null when the host has none.</summary>
+    public IHubAuthenticator? Authenticator { get; }
+
+    /// <summary><c>get_topics</c>: the declared topics <paramref name="user"/> may subscribe to, sorted by ordinal comparison.</summary>
+    public IEnumerable<string> TopicNames(HubUser user) => _topicNames.Where(t => _topics[t].Allows(user));
 
     /// <summary>Starts the engine on <paramref name="system"/> (a cluster member) and registers it there.</summary>
-    public static HubRuntime Start(ActorSystem system, HubBuilder builder, HubSettings settings)
+    public static HubRuntime Start(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var runtime = new HubRuntime(system, builder, settings);
+        var runtime = new HubRuntime(system, builder, settings, authenticator);
         system.RegisterExtension(new HubRuntimeExtension(runtime));
         return runtime;
     }
@@ -94,13 +101,21 @@ internal sealed class HubRuntime : IHub, IExtension
     /// <summary>A method served on this node.</summary>
     public bool TryGetMethod(string name, out MethodTarget target) => _methods.TryGetValue(name, out target!);
 
-    public bool IsTopic(string name) => _topics.Contains(name);
+    /// <summary>True when <paramref name="name"/> is a declared topic that <paramref name="user"/> may subscribe to.</summary>
+    public bool IsTopic(string name, HubUser user) => _topics.TryGetValue(name, out var access) && access.Allows(user);
 
     /// <summary>
     /// <c>get_methods</c>: built-ins in protocol order, then the methods of the whole cluster sorted; over HTTP without
     /// the connection built-ins.
     /// </summary>
-    public IEnumerable<string> MethodNames(bool http) => (http ? HubBuilder.BuiltIns.Take(2) : HubBuilder.BuiltIns).Concat(Directory.Names);
+    public IEnumerable<string> MethodNames(bool http, HubUser user)
+    {
+        var directory = Directory;
+        var visible = directory.Names.Where(name => _methods.TryGetValue(name, out var local)
+            ? local.Access.Allows(user)
+            : directory.AllowsDeclared(name, user));
+        return (http ? HubBuilder.BuiltIns.Take(2) : HubBuilder.BuiltIns).Concat(visible);
+    }
 
     /// <summary>Creates the actor of a new connection.</summary>
     /// <exception cref="InvalidOperationException">The node is shutting down.</exception>
@@ -130,7 +145,7 @@ internal sealed class HubRuntime : IHub, IExtension
     public async Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        if (!_topics.Contains(topic))
+        if (!_topics.ContainsKey(topic))
         {
             throw new ArgumentException($"'{topic}' is not a declared topic.", nameof(topic));
         }
@@ -161,5 +176,5 @@ internal sealed class HubRuntime : IHub, IExtension
     }
 
     /// <summary>Where calls to one method go.</summary>
-    public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout);
+    public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout, AccessRule Access);
 }

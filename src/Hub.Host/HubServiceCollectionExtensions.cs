@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Hub.Host.Auth;
 using Hub.Host.Configuration;
 using Hub.Host.Diagnostics;
 using Hub.Host.Http;
@@ -10,6 +11,7 @@ using Hub.Host.Transport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Host;
@@ -51,6 +53,7 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<HttpRpcEndpoint>();
         services.AddSingleton<IHub>(sp => new DeferredHub(sp.GetRequiredService<HubRuntimeHolder>()));
+        HubAuthentication.AddHubJwtBearer(services);
 
         services.AddAkka(ActorSystemName, (akka, sp) =>
         {
@@ -86,7 +89,15 @@ public static class HubServiceCollectionExtensions
                     }
 
                     var settings = HubSettings.Create(system.Settings.Config);
-                    sp.GetRequiredService<HubRuntimeHolder>().Set(HubRuntime.Start(system, hub, settings));
+                    var authenticator = options.Auth.Scheme == HubAuthentication.Scheme
+                        ? new JwtHubAuthenticator(HubJwt.ValidationParameters(options.Auth))
+                        : null;
+                    if (HubJwt.UsesDevelopmentKey(options.Auth))
+                    {
+                        HubHostLog.DevelopmentKey(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Auth"));
+                    }
+
+                    sp.GetRequiredService<HubRuntimeHolder>().Set(HubRuntime.Start(system, hub, settings, authenticator));
                 });
         });
 

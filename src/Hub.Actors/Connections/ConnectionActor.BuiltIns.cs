@@ -13,12 +13,12 @@ internal sealed partial class ConnectionActor
         switch (method)
         {
             case "get_methods":
-                AnswerResult(id, batch, slot, new JArray(_runtime.MethodNames(_isHttp)));
+                AnswerResult(id, batch, slot, new JArray(_runtime.MethodNames(_isHttp, _user)));
                 return true;
             case "get_topics":
-                AnswerResult(id, batch, slot, new JArray(_runtime.TopicNames));
+                AnswerResult(id, batch, slot, new JArray(_runtime.TopicNames(_user)));
                 return true;
-            case "get_subscriptions" or "subscribe" or "unsubscribe" when _isHttp:
+            case "get_subscriptions" or "subscribe" or "unsubscribe" or "login" when _isHttp:
                 // These need a connection to hold the subscriptions (PROTOCOL.md section 1).
                 AnswerError(id, batch, slot, JsonRpcError.MethodNotFound);
                 return true;
@@ -30,6 +30,9 @@ internal sealed partial class ConnectionActor
                 return true;
             case "unsubscribe":
                 Unsubscribe(id, parameters, batch, slot);
+                return true;
+            case "login" when _runtime.Authenticator is not null:
+                Login(id, parameters, batch, slot);
                 return true;
             default:
                 return false;
@@ -68,7 +71,7 @@ internal sealed partial class ConnectionActor
         }
 
         // All or nothing: every name must be a topic this caller may see before anything changes.
-        var refused = names.Where(n => n.Type != JTokenType.String || !_runtime.IsTopic((string)n!)).ToList();
+        var refused = names.Where(n => n.Type != JTokenType.String || !_runtime.IsTopic((string)n!, _user)).ToList();
         if (refused.Count > 0)
         {
             AnswerError(id, batch, slot, JsonRpcError.InvalidParams(new JArray(refused.Select(n => n.Type == JTokenType.String ? n : new JValue(n.ToString(Newtonsoft.Json.Formatting.None))))));

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Hub.Auth;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Topics;
@@ -21,7 +22,6 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     private readonly string _connectionId;
-    private readonly ClaimsPrincipal? _user;
     private readonly bool _isHttp;
     private readonly IConnectionTransport _transport;
     private readonly HubRuntime _runtime;
@@ -33,7 +33,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _leaving = new(StringComparer.Ordinal);
     private readonly List<PendingSubscribe> _pendingSubscribes = [];
     private readonly Dictionary<string, IActorRef> _clientCalls = new(StringComparer.Ordinal);
-    private readonly MethodProtocol.Caller _caller;
+    private HubUser _user;
+    private MethodProtocol.Caller _caller;
     private ISourceQueueWithComplete<byte[]>? _outbound;
     private int _queuedMessages;
     private long _queuedBytes;
@@ -48,12 +49,12 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     public ConnectionActor(string connectionId, ClaimsPrincipal? user, bool isHttp, IConnectionTransport transport, HubRuntime runtime)
     {
         _connectionId = connectionId;
-        _user = user;
+        _user = user is null ? HubUser.Anonymous : new HubUser(user);
         _isHttp = isHttp;
         _transport = transport;
         _runtime = runtime;
         _settings = runtime.Settings;
-        _caller = new MethodProtocol.Caller(connectionId, user, isHttp ? null : Self);
+        _caller = new MethodProtocol.Caller(connectionId, _user, isHttp ? null : Self);
 
         Receive<ConnectionProtocol.InboundStarted>(_ => Sender.Tell(ConnectionProtocol.Ack.Instance));
         Receive<ConnectionProtocol.InboundFrame>(frame =>
@@ -88,6 +89,12 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         });
         Receive<ConnectionProtocol.GoAway>(_ => CloseGracefully(1001, "server shutting down"));
         Receive<TransportClosed>(_ => Context.Stop(Self));
+        Receive<AuthenticationExpired>(_ =>
+        {
+            _log.Info("Closing {ConnectionId}: the authentication of {User} expired", _connectionId, _user.Name ?? "(anonymous)");
+            CloseGracefully(1008, "authentication expired");
+        });
+        Receive<LoginChecked>(OnLoginChecked);
         Receive<CloseTimedOut>(_ => OnCloseTimedOut());
     }
 
@@ -112,6 +119,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
                 Sink.ActorRef<object>(Self, new ConnectionProtocol.WriterStopped(null), ex => new ConnectionProtocol.WriterStopped(ex)),
                 Keep.Left)
             .Run(Context.Materializer());
+        ScheduleExpiry();
         _log.Debug("Connection {ConnectionId} opened", _connectionId);
     }
 

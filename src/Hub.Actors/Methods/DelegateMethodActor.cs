@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Hub.Auth;
 using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
@@ -13,16 +14,24 @@ internal sealed class DelegateMethodActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public DelegateMethodActor(MethodHandler handler, IHub hub)
+    public DelegateMethodActor(MethodHandler handler, IHub hub, AccessRule access)
     {
         Receive<MethodProtocol.Invoke>(call =>
         {
             var replyTo = Sender;
+
+            // Checked here, on the node that serves the method, whoever routed the call (PROTOCOL.md section 8).
+            if (!access.Allows(call.Caller.User))
+            {
+                replyTo.Tell(new MethodProtocol.Completed(call.CallKey, Failure(call, JsonRpcError.MethodNotFound)));
+                return;
+            }
+
             RunAsync(handler, hub, call).PipeTo(replyTo, success: reply => new MethodProtocol.Completed(call.CallKey, reply));
         });
     }
 
-    public static Props Props(MethodHandler handler, IHub hub) => Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub));
+    public static Props Props(MethodHandler handler, IHub hub, AccessRule access) => Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, access));
 
     private async Task<byte[]?> RunAsync(MethodHandler handler, IHub hub, MethodProtocol.Invoke call)
     {

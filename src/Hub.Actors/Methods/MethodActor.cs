@@ -43,6 +43,12 @@ public abstract class MethodActor : ReceiveActor
     {
         var replyTo = Sender;
         var runtime = HubRuntime.Get(Context.System);
+        if (runtime.TryGetMethod(invoke.Method, out var target) && !target.Access.Allows(invoke.Caller.User))
+        {
+            replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, Encode(invoke, JsonRpcError.MethodNotFound)));
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(invoke.Timeout);
         var context = new HubCallContext(invoke.Caller.ConnectionId, invoke.Caller.User, invoke.Params, invoke.Caller.Connection, runtime, invoke.Timeout);
         byte[]? reply;

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using Hub.Auth;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -26,8 +26,8 @@ public sealed class MethodCall
     /// <summary>The calling connection's id.</summary>
     public string ConnectionId => Context.ConnectionId;
 
-    /// <summary>The calling connection's user, or null for an anonymous one.</summary>
-    public ClaimsPrincipal? User => Context.User;
+    /// <summary>The calling connection's user; <see cref="HubUser.Anonymous"/> when not logged in.</summary>
+    public HubUser User => Context.User;
 
     /// <summary>The whole call context: publishing, calls back to the client.</summary>
     public HubCallContext Context { get; }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Akka.Actor;
+using Hub.Auth;
 
 namespace Hub.Methods;
 
@@ -23,6 +24,13 @@ internal sealed class MethodDirectory
     /// <summary>Every method served by some reachable member, this node included, sorted by ordinal comparison.</summary>
     public string[] Names { get; }
 
+    /// <summary>
+    /// Whether <paramref name="user"/> passes the declared rules (login, permissions) of a method served elsewhere;
+    /// its custom tests run where it is served.
+    /// </summary>
+    public bool AllowsDeclared(string method, HubUser user) =>
+        _remote.TryGetValue(method, out var targets) && targets.Any(t => t.Access.AllowsDeclared(user));
+
     /// <summary>A reachable remote node serving <paramref name="method"/>, taken in turn; false when there is none.</summary>
     public bool TryGetRemote(string method, out Target target)
     {
@@ -37,5 +45,5 @@ internal sealed class MethodDirectory
     }
 
     /// <summary>A method actor on another node: its address (to fail calls when the node is lost) and reference.</summary>
-    public sealed record Target(Address Node, IActorRef Actor, TimeSpan? Timeout);
+    public sealed record Target(Address Node, IActorRef Actor, TimeSpan? Timeout, AccessRule Access);
 }

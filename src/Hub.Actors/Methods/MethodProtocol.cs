@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using Akka.Actor;
+using Hub.Auth;
 using Hub.Protocol;
 using Hub.Serialization;
 using Newtonsoft.Json.Linq;
@@ -10,7 +10,7 @@ namespace Hub.Methods;
 internal static class MethodProtocol
 {
     /// <summary>Who is calling: the connection's id and user, and its actor (absent over HTTP).</summary>
-    public sealed record Caller(string ConnectionId, ClaimsPrincipal? User, IActorRef? Connection);
+    public sealed record Caller(string ConnectionId, HubUser User, IActorRef? Connection);
 
     /// <summary>Runs one call. <see cref="Id"/> is null for a notification, which gets no reply bytes.</summary>
     public sealed record Invoke(long CallKey, RequestId? Id, string Method, JToken? Params, Caller Caller, TimeSpan Timeout) : IClusterMessage;

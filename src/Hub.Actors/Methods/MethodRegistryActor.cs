@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
+using Hub.Auth;
 
 namespace Hub.Methods;
 
@@ -24,10 +25,14 @@ internal sealed class MethodRegistryActor : ReceiveActor
     private readonly HashSet<Address> _unreachable = [];
     private IReadOnlyDictionary<string, string> _entries = new Dictionary<string, string>();
 
-    public MethodRegistryActor(HubRuntime runtime, IReadOnlyDictionary<string, TimeSpan?> localMethods)
+    public MethodRegistryActor(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access)> localMethods)
     {
         _runtime = runtime;
-        var entry = string.Join('\n', localMethods.Select(m => m.Key + "\t" + (m.Value is { } t ? ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : string.Empty)));
+
+        // One line per method: name, timeout in ms (empty for the default), and the declared access rule.
+        var entry = string.Join('\n', localMethods.Select(m => m.Key
+            + "\t" + (m.Value.Timeout is { } t ? ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : string.Empty)
+            + "\t" + m.Value.Access.Summary()));
         _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, map => map.SetItem(_cluster, NodeKey(_cluster.SelfAddress), entry)));
         _replicator.Tell(Dsl.Subscribe(Key, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
@@ -67,7 +72,7 @@ internal sealed class MethodRegistryActor : ReceiveActor
         Receive<IUpdateFailure>(failure => _log.Error("Publishing this node's methods failed: {Reason}", failure));
     }
 
-    public static Props Props(HubRuntime runtime, IReadOnlyDictionary<string, TimeSpan?> localMethods) =>
+    public static Props Props(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access)> localMethods) =>
         Akka.Actor.Props.Create(() => new MethodRegistryActor(runtime, localMethods));
 
     /// <summary>The directory entry of a node: its address as text.</summary>
@@ -115,7 +120,7 @@ internal sealed class MethodRegistryActor : ReceiveActor
                     remote[name] = targets = [];
                 }
 
-                targets.Add(new MethodDirectory.Target(node, actor, timeout));
+                targets.Add(new MethodDirectory.Target(node, actor, timeout, AccessRule.FromSummary(parts.Length > 2 ? parts[2] : string.Empty)));
             }
         }
 

@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using Hub.Auth;
 using Hub.Connections;
 using Hub.Methods;
 using Hub.Protocol;
@@ -56,7 +57,7 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
                     writer.Write(invoke.Method);
                     WriteJson(writer, invoke.Params);
                     writer.Write(invoke.Caller.ConnectionId);
-                    WriteUser(writer, invoke.Caller.User);
+                    WriteUser(writer, invoke.Caller.User.IsAuthenticated ? invoke.Caller.User.Principal : null);
                     writer.Write(invoke.Caller.Connection is null ? string.Empty : Akka.Serialization.Serialization.SerializedActorPath(invoke.Caller.Connection));
                     writer.Write(invoke.Timeout.Ticks);
                     break;
@@ -116,7 +117,7 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
         var path = reader.ReadString();
         var connection = path.Length == 0 ? null : system.Provider.ResolveActorRef(path);
         var timeout = TimeSpan.FromTicks(reader.ReadInt64());
-        return new MethodProtocol.Invoke(callKey, id, method, parameters, new MethodProtocol.Caller(connectionId, user, connection), timeout);
+        return new MethodProtocol.Invoke(callKey, id, method, parameters, new MethodProtocol.Caller(connectionId, user is null ? HubUser.Anonymous : new HubUser(user), connection), timeout);
     }
 
     private static ConnectionProtocol.ClientAnswered ReadClientAnswered(BinaryReader reader)

@@ -29,6 +29,9 @@ public sealed class HubHostOptions
     /// <summary>Serve the demo methods and topics of PROTOCOL.md section 11. Default true (the runnable host only).</summary>
     public bool Demo { get; set; } = true;
 
+    /// <summary>Authentication of connections and tokens.</summary>
+    public HubAuthOptions Auth { get; set; } = new();
+
     /// <summary>Cluster settings of this node.</summary>
     public HubClusterOptions Cluster { get; set; } = new();
 }

@@ -1,3 +1,4 @@
+using Hub.Auth;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Host.Demo;
@@ -5,10 +6,13 @@ namespace Hub.Host.Demo;
 /// <summary>The demo methods and topics of PROTOCOL.md section 11, so the protocol can be tried without code.</summary>
 public static class DemoService
 {
-    /// <summary>Topics <c>publish</c> may write to.</summary>
-    private static readonly string[] Writable = ["demo", "bench"];
+    /// <summary>Topics <c>publish</c> may write to; <c>secret</c> only for a caller with the permission <c>secret</c>.</summary>
+    private static readonly string[] Writable = ["demo", "bench", "secret"];
 
-    /// <summary>Declares the demo methods and the <c>demo</c>, <c>bench</c> and <c>clock</c> topics.</summary>
+    /// <summary>
+    /// Declares the demo methods, the topics <c>demo</c>, <c>bench</c> and <c>clock</c>, and for trying authentication
+    /// the method <c>whoami</c> (login required) and the topic <c>secret</c> (permission <c>secret</c> required).
+    /// </summary>
     public static void Register(HubBuilder hub)
     {
         ArgumentNullException.ThrowIfNull(hub);
@@ -24,10 +28,14 @@ public static class DemoService
             .AddMethod("computer_says_no", ComputerSaysNo)
             .AddMethod("sleep", SleepAsync)
             .AddMethod("publish", PublishAsync)
+            .AddMethod("whoami", WhoAmI).RequireLogin()
             .AddTopic("demo")
             .AddTopic("bench")
-            .AddTopic("clock");
+            .AddTopic("clock")
+            .AddTopic("secret").RequirePermission("secret");
     }
+
+    private static object WhoAmI(HubCallContext context) => new { user = context.User.Name, permissions = context.User.Permissions };
 
     private static double Divide(double a, double b) =>
         b == 0 ? throw new DivideByZeroException("divide: the divisor is zero") : a / b;
@@ -47,7 +55,8 @@ public static class DemoService
 
     private static async Task<bool> PublishAsync(string topic, HubCallContext context, JToken? data = null, bool retain = false)
     {
-        if (!Writable.Contains(topic, StringComparer.Ordinal))
+        // An unknown topic and one the caller may not use get the same answer: what is not allowed is not seen.
+        if (!Writable.Contains(topic, StringComparer.Ordinal) || (topic == "secret" && !context.User.HasPermission("secret")))
         {
             throw HubRpcException.InvalidParams("'topic' must be \"demo\" or \"bench\"");
         }

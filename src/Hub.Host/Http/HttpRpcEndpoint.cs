@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Hub.Connections;
+using Hub.Host.Auth;
 using Hub.Host.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,12 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostO
             return;
         }
 
+        var (allowed, user) = await HubAuthentication.AuthenticateAsync(context, _options.Auth).ConfigureAwait(false);
+        if (!allowed)
+        {
+            return;
+        }
+
         var body = await ReadBodyAsync(request, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
@@ -42,7 +49,7 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostO
         ConnectionsActor.Opened opened;
         try
         {
-            opened = await runtime.OpenAsync(transport, context.User.Identity?.IsAuthenticated == true ? context.User : null, isHttp: true).ConfigureAwait(false);
+            opened = await runtime.OpenAsync(transport, user, isHttp: true).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Hub.Connections;
+using Hub.Host.Auth;
 using Hub.Host.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,12 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
             return;
         }
 
+        var (allowed, user) = await HubAuthentication.AuthenticateAsync(context, _options.Auth).ConfigureAwait(false);
+        if (!allowed)
+        {
+            return;
+        }
+
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = _options.KeepAliveInterval,
@@ -40,7 +47,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
         ConnectionsActor.Opened opened;
         try
         {
-            opened = await runtime.OpenAsync(transport, context.User.Identity?.IsAuthenticated == true ? context.User : null, isHttp: false).ConfigureAwait(false);
+            opened = await runtime.OpenAsync(transport, user, isHttp: false).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {

@@ -189,7 +189,7 @@ public sealed class DelegateMethodActorTests(ITestOutputHelper output) : Cluster
     }
 
     private static MethodProtocol.Invoke Invoke(long key, RequestId? id, string? parameters, TimeSpan timeout) =>
-        new(key, id, "m", parameters is null ? null : JToken.Parse(parameters), new MethodProtocol.Caller("ws-test", null, null), timeout);
+        new(key, id, "m", parameters is null ? null : JToken.Parse(parameters), new MethodProtocol.Caller("ws-test", Hub.Auth.HubUser.Anonymous, null), timeout);
 
     private async Task<string> CallAsync(IActorRef actor, long id, string? parameters)
     {

@@ -110,7 +110,7 @@ public sealed class MethodActorTests(ITestOutputHelper output) : ClusterTestKit(
     }
 
     private static MethodProtocol.Invoke Invoke(long key, RequestId? id, string? parameters) =>
-        new(key, id, "counter", parameters is null ? null : JToken.Parse(parameters), new MethodProtocol.Caller("ws-test", null, null), Waits.Max);
+        new(key, id, "counter", parameters is null ? null : JToken.Parse(parameters), new MethodProtocol.Caller("ws-test", Hub.Auth.HubUser.Anonymous, null), Waits.Max);
 
     private async Task<string> CallAsync(IActorRef actor, long id, string? parameters)
     {

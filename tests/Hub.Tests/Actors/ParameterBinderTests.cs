@@ -13,7 +13,7 @@ namespace Hub.Tests.Actors;
 /// </summary>
 public sealed class ParameterBinderTests
 {
-    private static readonly HubCallContext Context = new("ws-test", user: null, parameters: null, connection: null, new NoHub(), TimeSpan.FromSeconds(1));
+    private static readonly HubCallContext Context = new("ws-test", user: Hub.Auth.HubUser.Anonymous, parameters: null, connection: null, new NoHub(), TimeSpan.FromSeconds(1));
 
     [Fact]
     public void Positional_params_bind_in_order()

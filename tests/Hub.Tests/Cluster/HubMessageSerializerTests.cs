@@ -57,9 +57,9 @@ public sealed class HubMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
         return new Dictionary<string, Func<IActorRef, object>>
         {
             ["deliver"] = _ => new TopicProtocol.Deliver("prices", "{\"jsonrpc\":\"2.0\",\"method\":\"prices\",\"params\":[1]}"u8.ToArray()),
-            ["invoke request"] = connection => new MethodProtocol.Invoke(7, RequestId.FromString("a"), "add", JToken.Parse("[1,2.5,123456789012345678901234567890]"), new MethodProtocol.Caller("ws-1", user, connection), TimeSpan.FromSeconds(3)),
-            ["invoke notification anonymous"] = _ => new MethodProtocol.Invoke(8, null, "update", null, new MethodProtocol.Caller("http-2", null, null), TimeSpan.FromMilliseconds(1500)),
-            ["invoke null id"] = connection => new MethodProtocol.Invoke(9, RequestId.Null, "ping", new JObject(), new MethodProtocol.Caller("ws-3", null, connection), TimeSpan.FromSeconds(30)),
+            ["invoke request"] = connection => new MethodProtocol.Invoke(7, RequestId.FromString("a"), "add", JToken.Parse("[1,2.5,123456789012345678901234567890]"), new MethodProtocol.Caller("ws-1", new Hub.Auth.HubUser(user), connection), TimeSpan.FromSeconds(3)),
+            ["invoke notification anonymous"] = _ => new MethodProtocol.Invoke(8, null, "update", null, new MethodProtocol.Caller("http-2", Hub.Auth.HubUser.Anonymous, null), TimeSpan.FromMilliseconds(1500)),
+            ["invoke null id"] = connection => new MethodProtocol.Invoke(9, RequestId.Null, "ping", new JObject(), new MethodProtocol.Caller("ws-3", Hub.Auth.HubUser.Anonymous, connection), TimeSpan.FromSeconds(30)),
             ["completed"] = _ => new MethodProtocol.Completed(7, "{\"jsonrpc\":\"2.0\",\"result\":3,\"id\":\"a\"}"u8.ToArray()),
             ["completed notification"] = _ => new MethodProtocol.Completed(8, null),
             ["call client"] = _ => new ConnectionProtocol.CallClient("confirm", JObject.Parse("{\"q\":\"sure?\"}")),
@@ -74,7 +74,7 @@ public sealed class HubMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
     {
         TopicProtocol.Deliver d => $"Deliver {d.Topic} {Convert.ToHexString(d.EncodedFrame)}",
         MethodProtocol.Invoke i => $"Invoke {i.CallKey} {i.Id} {i.Method} {Json(i.Params)} {i.Caller.ConnectionId} {i.Caller.Connection?.Path} {i.Timeout} "
-            + string.Join(";", i.Caller.User?.Claims.Select(c => c.Type + "=" + c.Value) ?? []) + " " + i.Caller.User?.Identity?.AuthenticationType + " " + i.Caller.User?.Identity?.Name,
+            + string.Join(";", i.Caller.User.Principal.Claims.Select(c => c.Type + "=" + c.Value)) + " " + i.Caller.User.Principal.Identity?.AuthenticationType + " " + i.Caller.User.Name + " " + string.Join(",", i.Caller.User.Permissions),
         MethodProtocol.Completed c => $"Completed {c.CallKey} {(c.Reply is null ? "null" : Convert.ToHexString(c.Reply))}",
         ConnectionProtocol.CallClient c => $"CallClient {c.Method} {Json(c.Params)}",
         ConnectionProtocol.ClientAnswered a => $"ClientAnswered {Json(a.Result)} {a.Error?.Code} {a.Error?.Message} {Json(a.Error?.Data)}",

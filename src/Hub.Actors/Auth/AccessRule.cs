@@ -1,0 +1,104 @@
+namespace Hub.Auth;
+
+/// <summary>
+/// Who may use a method or topic: all conditions must hold. Built at registration from attributes and the fluent
+/// <c>Require*</c> calls; what a caller may not use is invisible to it (PROTOCOL.md section 8).
+/// </summary>
+internal sealed class AccessRule
+{
+    private readonly List<Func<HubUser, bool>> _tests = [];
+    private readonly SortedSet<string> _permissions = new(StringComparer.Ordinal);
+
+    public static AccessRule Open { get; } = new();
+
+    public bool RequiresLogin { get; private set; }
+
+    public IReadOnlyCollection<string> Permissions => _permissions;
+
+    /// <summary>True when a predicate beyond login and permissions applies (it can be checked only where the rule lives).</summary>
+    public bool HasTests => _tests.Count > 0;
+
+    public bool IsOpen => !RequiresLogin && _permissions.Count == 0 && _tests.Count == 0;
+
+    public bool Allows(HubUser user) =>
+        (!RequiresLogin || user.IsAuthenticated)
+        && _permissions.All(user.HasPermission)
+        && _tests.All(test => test(user));
+
+    /// <summary>The part of a rule another node can check: login and permissions (tests run on the serving node).</summary>
+    public bool AllowsDeclared(HubUser user) =>
+        (!RequiresLogin || user.IsAuthenticated) && _permissions.All(user.HasPermission);
+
+    public AccessRule RequireLogin()
+    {
+        RequiresLogin = true;
+        return this;
+    }
+
+    public AccessRule RequirePermission(string permission)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(permission);
+        RequiresLogin = true;
+        _permissions.Add(permission);
+        return this;
+    }
+
+    public AccessRule Require(Func<HubUser, bool> test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        _tests.Add(test);
+        return this;
+    }
+
+    /// <summary>Adds the rules of <c>[LoginRequired]</c>, <c>[PermissionRequired]</c> and <c>[UserPassesTest]</c> found on <paramref name="provider"/>.</summary>
+    public AccessRule AddAttributes(System.Reflection.ICustomAttributeProvider? provider)
+    {
+        if (provider is null)
+        {
+            return this;
+        }
+
+        foreach (var attribute in provider.GetCustomAttributes(inherit: true))
+        {
+            switch (attribute)
+            {
+                case LoginRequiredAttribute:
+                    RequireLogin();
+                    break;
+                case PermissionRequiredAttribute permission:
+                    RequirePermission(permission.Permission);
+                    break;
+                case UserPassesTestAttribute passes:
+                    var test = passes.CreateTest();
+                    Require(test.Test);
+                    break;
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>The declared part as text for the cluster registry: "L" when login is required, then permissions.</summary>
+    public string Summary() => (RequiresLogin ? "L" : string.Empty) + (_permissions.Count > 0 ? ":" + string.Join(',', _permissions) : string.Empty);
+
+    /// <summary>Reads <see cref="Summary"/> back, for a method served on another node.</summary>
+    public static AccessRule FromSummary(string summary)
+    {
+        var rule = new AccessRule();
+        if (summary.StartsWith('L'))
+        {
+            rule.RequireLogin();
+        }
+
+        var colon = summary.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            foreach (var permission in summary[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                rule.RequirePermission(permission);
+            }
+        }
+
+        return rule;
+    }
+}

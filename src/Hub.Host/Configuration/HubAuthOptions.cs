@@ -1,0 +1,32 @@
+using Hub.Host.Auth;
+
+namespace Hub.Host.Configuration;
+
+/// <summary>
+/// Authentication of connections (<c>Hub:Auth</c>; environment <c>HUB_AUTH__REQUIRE_USER</c> and so on is not mapped:
+/// use <c>Hub__Auth__SigningKey</c>, ASP.NET Core's own environment form). The built-in JWT bearer setup works from
+/// these settings alone; any other ASP.NET Core scheme can be used by naming it in <see cref="Scheme"/>.
+/// </summary>
+public sealed class HubAuthOptions
+{
+    /// <summary>Refuse anonymous connections with 401. Default false: anonymous callers see only open methods and topics.</summary>
+    public bool RequireUser { get; set; }
+
+    /// <summary>The ASP.NET Core authentication scheme connections are authenticated with. Default: the built-in JWT bearer scheme, <c>Hub</c>.</summary>
+    public string Scheme { get; set; } = HubAuthentication.Scheme;
+
+    /// <summary>Expected token issuer (<c>iss</c>). Default <c>hub</c>.</summary>
+    public string Issuer { get; set; } = "hub";
+
+    /// <summary>Expected token audience (<c>aud</c>). Default <c>hub</c>.</summary>
+    public string Audience { get; set; } = "hub";
+
+    /// <summary>HMAC-SHA256 signing key, at least 32 bytes of text. Default: none (a development key, with a warning).</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>A file whose contents are the signing key (for secrets mounted as files). Used when <see cref="SigningKey"/> is empty.</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>Cookie carrying a token, for browsers. Default <c>hub_token</c>.</summary>
+    public string CookieName { get; set; } = "hub_token";
+}

@@ -21,8 +21,19 @@ public sealed class TestCluster : IAsyncDisposable
     public TestHub C => Nodes[2];
 
     /// <summary>Starts three nodes; <paramref name="configure"/> adds methods per node (index 0, 1, 2).</summary>
-    public static async Task<TestCluster> StartAsync(Action<int, HubBuilder>? configure = null)
+    public static async Task<TestCluster> StartAsync(Action<int, HubBuilder>? configure = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
+        Dictionary<string, string?> NodeSettings(string? seed)
+        {
+            var settings = TestCluster.NodeSettings(seed);
+            foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            {
+                settings[key] = value;
+            }
+
+            return settings;
+        }
+
         var seed = await TestHub.StartAsync(NodeSettings(null), h => configure?.Invoke(0, h));
         var seedAddress = Akka.Cluster.Cluster.Get(seed.Runtime.System).SelfAddress.ToString();
         var nodes = new List<TestHub> { seed };

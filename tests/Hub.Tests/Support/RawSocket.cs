@@ -29,9 +29,10 @@ public sealed class RawSocket : IAsyncDisposable
     public ClientWebSocket Socket => _socket;
 
     /// <summary>Connects; with <paramref name="receive"/> false nothing is read (a slow consumer).</summary>
-    public static async Task<RawSocket> ConnectAsync(Uri uri, bool receive = true)
+    public static async Task<RawSocket> ConnectAsync(Uri uri, bool receive = true, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
         await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(Waits.Max);
         return new RawSocket(socket, receive);
     }
@@ -68,10 +69,10 @@ public sealed class RawSocket : IAsyncDisposable
         return await ReceiveReplyAsync();
     }
 
-    /// <summary>True when nothing arrives within <see cref="Waits.Quiet"/>.</summary>
-    public async Task<bool> IsQuietAsync()
+    /// <summary>True when nothing arrives within <paramref name="period"/> (default <see cref="Waits.Quiet"/>).</summary>
+    public async Task<bool> IsQuietAsync(TimeSpan? period = null)
     {
-        using var quiet = new CancellationTokenSource(Waits.Quiet);
+        using var quiet = new CancellationTokenSource(period ?? Waits.Quiet);
         try
         {
             await _frames.Reader.WaitToReadAsync(quiet.Token);

@@ -3,9 +3,9 @@ using Hub.Host.Auth;
 namespace Hub.Host.Configuration;
 
 /// <summary>
-/// Authentication of connections (<c>Hub:Auth</c>; environment <c>HUB_AUTH__REQUIRE_USER</c> and so on is not mapped:
-/// use <c>Hub__Auth__SigningKey</c>, ASP.NET Core's own environment form). The built-in JWT bearer setup works from
-/// these settings alone; any other ASP.NET Core scheme can be used by naming it in <see cref="Scheme"/>.
+/// Authentication of connections (<c>Hub:Auth</c>; environment <c>HUB_AUTH__SIGNING_KEY</c>,
+/// <c>HUB_AUTH__REQUIRE_USER</c> and so on). The built-in JWT bearer setup works from these settings alone; any
+/// other ASP.NET Core scheme can be used by naming it in <see cref="Scheme"/>.
 /// </summary>
 public sealed class HubAuthOptions
 {

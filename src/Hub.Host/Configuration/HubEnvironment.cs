@@ -50,7 +50,9 @@ public static class HubEnvironment
             }
             else
             {
-                yield return new($"{HubHostOptions.Section}:{Pascal(rest)}", value);
+                // Sections nest with a double underscore: HUB_AUTH__SIGNING_KEY is Hub:Auth:SigningKey.
+                var path = string.Join(':', rest.Split("__").Select(Pascal));
+                yield return new($"{HubHostOptions.Section}:{path}", value);
             }
         }
     }

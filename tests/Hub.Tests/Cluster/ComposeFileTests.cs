@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Hub.Host;
 using Hub.Host.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Hub.Tests.Cluster;
 
@@ -99,12 +100,37 @@ public sealed class ComposeFileTests
     public void Compose_hub_variables_are_cluster_variables_the_host_maps()
     {
         var mapped = MappedClusterVariables();
+        // Variables with a section (HUB_AUTH__SIGNING_KEY) are host options, checked to bind below.
         var used = HubServices().SelectMany(pair => EnvironmentOf(pair.Key, pair.Value).Keys)
-            .Where(variable => variable.StartsWith("HUB_", StringComparison.Ordinal))
+            .Where(variable => variable.StartsWith("HUB_", StringComparison.Ordinal) && !variable.Contains("__", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Superset(RequiredClusterVariables.ToHashSet(StringComparer.Ordinal), mapped);
         Assert.Subset(mapped, used);
+    }
+
+    [Fact]
+    public void Compose_sectioned_variables_bind_to_host_options()
+    {
+        var sectioned = HubServices().SelectMany(pair => EnvironmentOf(pair.Key, pair.Value).Keys)
+            .Where(variable => variable.StartsWith("HUB_", StringComparison.Ordinal) && variable.Contains("__", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var variables = new System.Collections.Hashtable();
+        foreach (var name in sectioned)
+        {
+            variables[name] = "value-of-" + name;
+        }
+
+        var options = new HubHostOptions();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(HubEnvironment.Map(variables))
+            .Build()
+            .GetSection(HubHostOptions.Section)
+            .Bind(options);
+
+        Assert.Contains("HUB_AUTH__SIGNING_KEY", sectioned);
+        Assert.Equal("value-of-HUB_AUTH__SIGNING_KEY", options.Auth.SigningKey);
     }
 
     [Fact]

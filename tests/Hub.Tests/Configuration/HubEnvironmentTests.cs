@@ -29,6 +29,15 @@ public sealed class HubEnvironmentTests
     }
 
     [Fact]
+    public void Double_underscores_nest_sections()
+    {
+        var mapped = Map(new Hashtable { ["HUB_AUTH__SIGNING_KEY"] = "k", ["HUB_AUTH__REQUIRE_USER"] = "true" });
+
+        Assert.Equal("k", mapped["Hub:Auth:SigningKey"]);
+        Assert.Equal("true", mapped["Hub:Auth:RequireUser"]);
+    }
+
+    [Fact]
     public void Engine_variables_map_to_kebab_case_hocon_keys()
     {
         var mapped = Map(new Hashtable { ["HUB_ENGINE__MAX_IN_FLIGHT"] = "512", ["HUB_ENGINE__OUTBOUND__MAX_MESSAGES"] = "5000" });

@@ -17,6 +17,15 @@ public sealed record HubSettings
     /// <summary>Most requests and notifications in flight per connection; past it <c>-32002</c>. Default 256.</summary>
     public int MaxInFlight { get; init; } = 256;
 
+    /// <summary>Most topics one connection may subscribe to; past it <c>subscribe</c> answers <c>-32602</c>. Default 1000.</summary>
+    public int MaxSubscriptions { get; init; } = 1000;
+
+    /// <summary>Requests and notifications a connection may send per second on average; 0 turns the limit off. Past it <c>-32002</c>. Default 0.</summary>
+    public double RateLimitPerSecond { get; init; }
+
+    /// <summary>How many requests a connection may send at once above the rate (the bucket's size); 0 means one second's worth. Default 0.</summary>
+    public int RateLimitBurst { get; init; }
+
     /// <summary>Default method timeout; past it <c>-32001</c>. Default 30 s.</summary>
     public TimeSpan MethodTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -49,6 +58,9 @@ public sealed record HubSettings
             MaxBatch = hub.GetInt("max-batch", defaults.MaxBatch),
             MaxInFlight = hub.GetInt("max-in-flight", defaults.MaxInFlight),
             MethodTimeout = hub.GetTimeSpan("method-timeout", defaults.MethodTimeout),
+            MaxSubscriptions = hub.GetInt("max-subscriptions", defaults.MaxSubscriptions),
+            RateLimitPerSecond = hub.GetDouble("rate-limit.per-second", defaults.RateLimitPerSecond),
+            RateLimitBurst = hub.GetInt("rate-limit.burst", defaults.RateLimitBurst),
             OutboundMaxMessages = hub.GetInt("outbound.max-messages", defaults.OutboundMaxMessages),
             OutboundMaxBytes = hub.GetByteSize("outbound.max-bytes") ?? defaults.OutboundMaxBytes,
             ShutdownDeadline = hub.GetTimeSpan("shutdown-deadline", defaults.ShutdownDeadline),

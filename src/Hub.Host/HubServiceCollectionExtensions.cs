@@ -54,6 +54,13 @@ public static class HubServiceCollectionExtensions
         services.AddSingleton<HttpRpcEndpoint>();
         services.AddSingleton<IHub>(sp => new DeferredHub(sp.GetRequiredService<HubRuntimeHolder>()));
         HubAuthentication.AddHubJwtBearer(services);
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<HubHostOptions>>((kestrel, hub) =>
+        {
+            // Kestrel times a new connection's silence with the keep-alive timeout and a started request's
+            // headers with the request-headers timeout: both bound a client that connects and sends nothing.
+            kestrel.Limits.RequestHeadersTimeout = hub.Value.UpgradeTimeout;
+            kestrel.Limits.KeepAliveTimeout = hub.Value.UpgradeTimeout;
+        });
 
         services.AddAkka(ActorSystemName, (akka, sp) =>
         {

@@ -87,6 +87,12 @@ internal sealed partial class ConnectionActor
             return;
         }
 
+        if (_subscriptions.Count + _joining.Count + added.Count > _settings.MaxSubscriptions)
+        {
+            AnswerError(id, batch, slot, JsonRpcError.InvalidParams($"at most {_settings.MaxSubscriptions} subscriptions per connection"));
+            return;
+        }
+
         _pendingSubscribes.Add(new PendingSubscribe(id, batch, slot, added));
         foreach (var topic in added)
         {

@@ -44,6 +44,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private bool _closing;
     private bool _transportDone;
     private bool _watchingNodes;
+    private readonly TokenBucket _rate;
     private (int Code, string Reason)? _closeAfterFlush;
 
     public ConnectionActor(string connectionId, ClaimsPrincipal? user, bool isHttp, IConnectionTransport transport, HubRuntime runtime)
@@ -54,6 +55,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _transport = transport;
         _runtime = runtime;
         _settings = runtime.Settings;
+        _rate = new TokenBucket(_settings.RateLimitPerSecond, _settings.RateLimitBurst);
         _caller = new MethodProtocol.Caller(connectionId, _user, isHttp ? null : Self);
 
         Receive<ConnectionProtocol.InboundStarted>(_ => Sender.Tell(ConnectionProtocol.Ack.Instance));
@@ -211,7 +213,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_inFlight.Count >= _settings.MaxInFlight)
+        if (_inFlight.Count >= _settings.MaxInFlight || !_rate.TryTake())
         {
             AnswerError(id, batch, slot, JsonRpcError.TooManyRequests);
             return;

@@ -26,6 +26,17 @@ public sealed class HubHostOptions
     /// <summary>How long a WebSocket may stay silent (no pong, no frame) before it is aborted. Default 90 s.</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>Most WebSocket connections this node holds; past it the upgrade answers 503. Default 100,000.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxConnections { get; set; } = 100_000;
+
+    /// <summary>
+    /// How long a client may take to send its request (the upgrade) after connecting: a client that connects and
+    /// sends nothing, or an HTTP keep-alive connection left idle, is dropped then (Kestrel's request-headers and
+    /// keep-alive timeouts; upgraded WebSockets use <see cref="KeepAliveTimeout"/>). Default 10 s.
+    /// </summary>
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Serve the demo methods and topics of PROTOCOL.md section 11. Default true (the runnable host only).</summary>
     public bool Demo { get; set; } = true;
 

@@ -21,6 +21,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     private static readonly TimeSpan InboundDrainTimeout = TimeSpan.FromSeconds(5);
 
     private readonly HubHostOptions _options = options.Value;
+    private int _active;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -38,6 +39,26 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
             return;
         }
 
+        if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _active);
+            WebSocketEndpointLog.RefusedFull(logger, _options.MaxConnections);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context, runtime, user).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    private async Task RunAsync(HttpContext context, HubRuntime runtime, System.Security.Claims.ClaimsPrincipal? user)
+    {
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = _options.KeepAliveInterval,

@@ -18,4 +18,7 @@ internal static partial class WebSocketEndpointLog
 
     [LoggerMessage(5, LogLevel.Information, "Refusing a WebSocket: the node is shutting down")]
     public static partial void RefusedShuttingDown(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Warning, "Refusing a WebSocket: this node holds its maximum of {Limit} connections")]
+    public static partial void RefusedFull(ILogger logger, int limit);
 }

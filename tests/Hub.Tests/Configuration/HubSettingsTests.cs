@@ -18,6 +18,9 @@ public sealed class HubSettingsTests
         Assert.Equal(8L * 1024 * 1024, settings.OutboundMaxBytes);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.ShutdownDeadline);
         Assert.Equal(".", settings.MethodSeparator);
+        Assert.Equal(1000, settings.MaxSubscriptions);
+        Assert.Equal(0, settings.RateLimitPerSecond);
+        Assert.Equal(0, settings.RateLimitBurst);
     }
 
     [Fact]

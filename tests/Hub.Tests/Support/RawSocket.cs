@@ -49,6 +49,9 @@ public sealed class RawSocket : IAsyncDisposable
         return await _frames.Reader.ReadAsync(timeout.Token);
     }
 
+    /// <summary>A message already received, without waiting.</summary>
+    public bool TryReceive(out string frame) => _frames.Reader.TryRead(out frame!);
+
     /// <summary>The next message that is not a topic notification.</summary>
     public async Task<string> ReceiveReplyAsync()
     {

@@ -1,0 +1,84 @@
+using System.Text.RegularExpressions;
+using Hub.Tests.Support;
+
+namespace Hub.Tests.Faults;
+
+/// <summary>A node stopping under load answers every request it took: a result, or -32004 for new ones.</summary>
+public sealed partial class ShutdownUnderLoadTests
+{
+    [Fact]
+    public async Task Every_request_gets_exactly_one_reply_when_the_node_stops_under_load()
+    {
+        var hub = await TestHub.StartAsync();
+        var clients = new List<RawSocket>();
+        for (var c = 0; c < 8; c++)
+        {
+            clients.Add(await RawSocket.ConnectAsync(hub.WebSocketUri));
+        }
+
+        // Each client keeps sending requests (some slow) until its connection closes; every id is recorded.
+        using var stop = new CancellationTokenSource();
+        var sent = clients.Select(_ => new List<int>()).ToList();
+        var senders = clients.Select((client, c) => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100_000 && !stop.IsCancellationRequested; i++)
+            {
+                var frame = i % 3 == 0
+                    ? "{\"jsonrpc\":\"2.0\",\"method\":\"sleep\",\"params\":[200],\"id\":" + i + "}"
+                    : "{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":" + i + "}";
+                try
+                {
+                    await client.SendAsync(frame);
+                }
+                catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or ObjectDisposedException or OperationCanceledException or TimeoutException)
+                {
+                    return;
+                }
+
+                lock (sent[c])
+                {
+                    sent[c].Add(i);
+                }
+
+                if (i % 50 == 49)
+                {
+                    await Task.Yield();
+                }
+            }
+        })).ToList();
+        await Eventually.TrueAsync(() => Task.FromResult(sent.All(s => { lock (s) { return s.Count > 100; } })));
+
+        await hub.DisposeAsync();
+        await stop.CancelAsync();
+        await Task.WhenAll(senders).WaitAsync(Waits.Max);
+
+        for (var c = 0; c < clients.Count; c++)
+        {
+            await clients[c].Closed.WaitAsync(Waits.Max);
+            var replies = new Dictionary<int, string>();
+            while (clients[c].TryReceive(out var frame))
+            {
+                var id = int.Parse(IdOf().Match(frame).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(replies.TryAdd(id, frame), $"client {c}: two replies to {id}");
+                Assert.Matches("^\\{\"jsonrpc\":\"2.0\",(\"result\":(\"pong\"|200)|\"error\":\\{\"code\":-32004,\"message\":\"Server shutting down\"\\}),\"id\":\\d+\\}$", frame);
+            }
+
+            // Requests the server read before it closed are all answered; the last few may not have been read at all.
+            List<int> ids;
+            lock (sent[c])
+            {
+                ids = [.. sent[c]];
+            }
+
+            var answered = ids.Where(replies.ContainsKey).ToList();
+            Assert.Equal(replies.Count, answered.Count);
+            var firstUnanswered = ids.FindIndex(id => !replies.ContainsKey(id));
+            Assert.True(firstUnanswered < 0 || ids.Skip(firstUnanswered).All(id => !replies.ContainsKey(id)), $"client {c}: a gap in the answered requests");
+            Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, clients[c].CloseStatus);
+            await clients[c].DisposeAsync();
+        }
+    }
+
+    [GeneratedRegex("\"id\":(\\d+)\\}$")]
+    private static partial Regex IdOf();
+}

@@ -56,14 +56,14 @@ internal sealed partial class ConnectionActor
 
     private static void CountCompleted(InFlight call, byte[]? reply)
     {
+        // Timed first, so a scrape that shows the outcome shows the duration too.
         if (call.Method is { } method)
         {
+            HubMetrics.Duration(method, call.Started);
             if (call.Id is not null)
             {
                 HubMetrics.Call(method, reply is null ? HubMetrics.Ok : HubMetrics.Outcome(reply));
             }
-
-            HubMetrics.Duration(method, call.Started);
         }
     }
 
@@ -71,12 +71,11 @@ internal sealed partial class ConnectionActor
     {
         if (call.Method is { } method)
         {
+            HubMetrics.Duration(method, call.Started);
             if (call.Id is not null)
             {
                 HubMetrics.Call(method, HubMetrics.Outcome(error.Code));
             }
-
-            HubMetrics.Duration(method, call.Started);
         }
     }
 }

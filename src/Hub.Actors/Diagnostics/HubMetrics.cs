@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -14,7 +12,7 @@ namespace Hub.Diagnostics;
 /// <see cref="MeterListener"/> (the host exports it with OpenTelemetry at <c>/metrics</c>). Every tag value comes
 /// from a bounded set, so no client can grow the number of series: <c>method</c> is a built-in or registered
 /// method name, else <c>unknown</c>; <c>topic</c> a declared topic; <c>outcome</c> <c>ok</c>, <c>notification</c>
-/// or an error code as text (at most <see cref="MaxErrorCodes"/> distinct codes, then <c>other</c>).
+/// or an error code as text (<see cref="ErrorCodeTags"/>).
 /// </summary>
 internal static class HubMetrics
 {
@@ -32,7 +30,7 @@ internal static class HubMetrics
     /// </summary>
     public const string Notification = "notification";
 
-    /// <summary>Distinct error codes tagged before the rest become <c>other</c> (handlers choose their own codes).</summary>
+    /// <summary>Distinct codes of handlers' own tagged before the rest become <c>other</c>.</summary>
     public const int MaxErrorCodes = 64;
 
     private static readonly Meter Meter = new(MeterName, typeof(HubMetrics).Assembly.GetName().Version?.ToString());
@@ -40,11 +38,7 @@ internal static class HubMetrics
     private static readonly KeyValuePair<string, object?> WebSocket = new("transport", "ws");
     private static readonly KeyValuePair<string, object?> Http = new("transport", "http");
 
-    private static readonly FrozenDictionary<int, string> StandardCodes = new[] { -32700, -32600, -32601, -32602, -32603, -32001, -32002, -32003, -32004 }
-        .ToFrozenDictionary(code => code, code => code.ToString(CultureInfo.InvariantCulture));
-
-    private static readonly ConcurrentDictionary<int, string> OtherCodes = new();
-    private static int _otherCodeCount;
+    private static readonly ErrorCodeTags Codes = new(MaxErrorCodes);
 
     private static ImmutableArray<Cluster> _clusters = [];
 
@@ -117,27 +111,7 @@ internal static class HubMetrics
     public static void SlowConsumerDisconnected() => SlowConsumerDisconnects.Add(1);
 
     /// <summary>The outcome of an answer with error <paramref name="code"/>, 0 for a result.</summary>
-    public static string Outcome(int code)
-    {
-        if (code == 0)
-        {
-            return Ok;
-        }
-
-        if (StandardCodes.TryGetValue(code, out var text) || OtherCodes.TryGetValue(code, out text))
-        {
-            return text;
-        }
-
-        // Handlers choose their own codes; cap how many become series.
-        if (Interlocked.Increment(ref _otherCodeCount) > MaxErrorCodes)
-        {
-            Interlocked.Decrement(ref _otherCodeCount);
-            return "other";
-        }
-
-        return OtherCodes.GetOrAdd(code, c => c.ToString(CultureInfo.InvariantCulture));
-    }
+    public static string Outcome(int code) => code == 0 ? Ok : Codes.Get(code);
 
     /// <summary>
     /// The outcome of an encoded reply: <c>ok</c> for a result, else its error code. Replies are written by
@@ -155,7 +129,7 @@ internal static class HubMetrics
         var end = rest.IndexOf((byte)',');
         return end > 0 && int.TryParse(rest[..end], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) && code != 0
             ? Outcome(code)
-            : "other";
+            : ErrorCodeTags.Other;
     }
 
     /// <summary>Reports <paramref name="system"/>'s cluster view in <c>hub.cluster.members</c> until it terminates.</summary>

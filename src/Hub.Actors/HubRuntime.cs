@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Hub.Auth;
 using Hub.Connections;
+using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Topics;
@@ -53,6 +54,7 @@ internal sealed class HubRuntime : IHub, IExtension
         system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access))), "hub-registry");
         Topics = system.ActorOf(TopicManagerActor.Props(_mediator), "hub-topics");
         _connections = system.ActorOf(ConnectionsActor.Props(this), "hub-connections");
+        HubMetrics.TrackCluster(system);
     }
 
     public ActorSystem System { get; }
@@ -168,6 +170,7 @@ internal sealed class HubRuntime : IHub, IExtension
 
         // Told before the retained value is stored, so publishes from one caller keep their order.
         _mediator.Tell(new Publish(TopicRouterActor.ClusterTopic(topic), new TopicProtocol.Deliver(topic, frame)));
+        HubMetrics.Published(topic);
         if (retain)
         {
             var cleared = token is null || token.Type == JTokenType.Null;

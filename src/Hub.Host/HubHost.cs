@@ -44,6 +44,7 @@ public static class HubHost
         app.UseWebSockets();
         app.MapHub();
         app.MapHubHealth();
+        app.MapHubMetrics();
         return app;
     }
 }

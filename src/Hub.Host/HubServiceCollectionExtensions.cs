@@ -26,6 +26,8 @@ public static class HubServiceCollectionExtensions
     /// Registers the hub: its actor system (a cluster node, Akka.Hosting), the engine, and the methods and topics
     /// <paramref name="configure"/> declares. Settings come from the <c>Hub</c> configuration section
     /// (<see cref="HubHostOptions"/>) and the HOCON files in <c>hocon/</c>. Resolve <see cref="IHub"/> to publish.
+    /// Also adds OpenTelemetry metrics for the meter <c>Hub</c> (and ASP.NET Core's and the runtime's) with a
+    /// Prometheus exporter; <see cref="MapHubMetrics"/> serves them.
     /// </summary>
     /// <example>
     /// <code>
@@ -61,6 +63,7 @@ public static class HubServiceCollectionExtensions
             kestrel.Limits.RequestHeadersTimeout = hub.Value.UpgradeTimeout;
             kestrel.Limits.KeepAliveTimeout = hub.Value.UpgradeTimeout;
         });
+        MetricsEndpoint.AddServices(services);
 
         services.AddAkka(ActorSystemName, (akka, sp) =>
         {
@@ -149,5 +152,16 @@ public static class HubServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         HealthEndpoints.Map(endpoints);
+    }
+
+    /// <summary>
+    /// Maps <c>GET /metrics</c>: the hub's metrics (meter <c>Hub</c>: connections, calls by method and outcome, call
+    /// durations, notifications, slow-consumer disconnects, cluster members), ASP.NET Core's and the runtime's, in
+    /// the Prometheus text format. Needs <see cref="AddHub"/>, which registers the exporter.
+    /// </summary>
+    public static IEndpointConventionBuilder MapHubMetrics(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return MetricsEndpoint.Map(endpoints);
     }
 }

@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Hub.Auth;
+using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Topics;
@@ -73,6 +74,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             if (_subscriptions.Contains(deliver.Topic))
             {
+                HubMetrics.Delivered(deliver.Topic);
                 Enqueue(deliver.EncodedFrame);
             }
         });
@@ -122,6 +124,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
                 Keep.Left)
             .Run(Context.Materializer());
         ScheduleExpiry();
+        HubMetrics.ConnectionOpened(_isHttp);
         _log.Debug("Connection {ConnectionId} opened", _connectionId);
     }
 
@@ -144,6 +147,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             _ = _transport.CloseAsync(1011, "internal error");
         }
 
+        HubMetrics.ConnectionClosed(_isHttp);
         _log.Debug("Connection {ConnectionId} closed", _connectionId);
     }
 
@@ -159,6 +163,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         switch (JsonRpcParser.Parse(utf8.Span, _settings.MaxDepth, _settings.MaxBatch))
         {
             case ParsedFrame.Rejected rejected:
+                HubMetrics.ProtocolError(rejected.Reply.Error.Code);
                 Answer(null, -1, JsonRpcEncoder.Failure(rejected.Reply.Id, rejected.Reply.Error));
                 break;
             case ParsedFrame.Single single:
@@ -166,6 +171,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
                 Dispatch(single.Message, null, -1);
                 break;
             case ParsedFrame.Batch batch:
+                HubMetrics.Batch(batch.Entries.Count);
                 var replies = batch.Entries.Count(e => e is JsonRpcRequest or JsonRpcInvalid);
                 expectsReply = replies > 0;
                 var state = replies > 0 ? new BatchReply(replies) : null;
@@ -190,6 +196,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         switch (message)
         {
             case JsonRpcInvalid invalid:
+                HubMetrics.ProtocolError((int)JsonRpcErrorCode.InvalidRequest);
                 Answer(batch, slot, JsonRpcEncoder.Failure(invalid.Id, JsonRpcError.InvalidRequest(invalid.Reason)));
                 break;
             case JsonRpcClientReply reply when batch is null && !_isHttp:
@@ -209,18 +216,22 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         // The runtime's flag is set before the drain reaches each connection, so no call slips in between.
         if (_draining || _runtime.IsDraining)
         {
+            CountRefused(MethodTag(method), JsonRpcError.ServerShuttingDown);
             AnswerError(id, batch, slot, JsonRpcError.ServerShuttingDown);
             return;
         }
 
         if (_inFlight.Count >= _settings.MaxInFlight || !_rate.TryTake())
         {
+            CountRefused(MethodTag(method), JsonRpcError.TooManyRequests);
             AnswerError(id, batch, slot, JsonRpcError.TooManyRequests);
             return;
         }
 
+        _lastErrorCode = 0;
         if (TryBuiltIn(id, method, parameters, batch, slot))
         {
+            CountBuiltIn(method, id);
             return;
         }
 
@@ -243,13 +254,15 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
         else
         {
+            CountRefused(HubMetrics.UnknownMethod, JsonRpcError.MethodNotFound);
             AnswerError(id, batch, slot, JsonRpcError.MethodNotFound);
             return;
         }
 
         var key = ++_nextCallKey;
         var timeout = methodTimeout ?? _settings.MethodTimeout;
-        _inFlight[key] = new InFlight(id, batch, slot, node);
+        CountDispatched(method, id);
+        _inFlight[key] = new InFlight(id, batch, slot, node, method, CallStarted());
         Timers.StartSingleTimer(key, new CallTimedOut(key), timeout);
         actor.Tell(new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout));
     }
@@ -260,6 +273,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         {
             _inFlight.Remove(key);
             Timers.Cancel(key);
+            CountFailed(call, JsonRpcError.MethodUnavailable);
             AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.MethodUnavailable);
         }
 
@@ -274,6 +288,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         }
 
         Timers.Cancel(completed.CallKey);
+        CountCompleted(call, completed.Reply);
         if (call.Id is not null && completed.Reply is not null)
         {
             Answer(call.Batch, call.Slot, completed.Reply);
@@ -286,6 +301,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     {
         if (_inFlight.Remove(timedOut.CallKey, out var call))
         {
+            CountFailed(call, JsonRpcError.RequestTimedOut);
             AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.RequestTimedOut);
             CloseIfDrained();
         }
@@ -293,6 +309,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void AnswerError(RequestId? id, BatchReply? batch, int slot, JsonRpcError error)
     {
+        _lastErrorCode = error.Code;
         if (id is { } requestId)
         {
             Answer(batch, slot, JsonRpcEncoder.Failure(requestId, error));
@@ -340,6 +357,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _queuedBytes += frame.Length;
         if (_queuedMessages > _settings.OutboundMaxMessages || _queuedBytes > _settings.OutboundMaxBytes)
         {
+            HubMetrics.SlowConsumerDisconnected();
             _log.Warning("Closing {ConnectionId}: slow consumer, {Messages} messages and {Bytes} B queued", _connectionId, _queuedMessages, _queuedBytes);
             CloseNow(1008, "slow consumer");
             return;
@@ -438,7 +456,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _transport.CloseAsync(code, reason).PipeTo(Self, success: () => new TransportClosed(), failure: _ => new TransportClosed());
     }
 
-    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot, Address? Node);
+    /// <summary>A call awaiting its reply; <see cref="Method"/> (the metrics tag) and <see cref="Started"/> time it.</summary>
+    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot, Address? Node, string? Method = null, long Started = 0);
 
     private sealed record CallTimedOut(long CallKey);
 

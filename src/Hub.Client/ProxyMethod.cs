@@ -105,6 +105,12 @@ internal sealed class ProxyMethod
 
     private JToken? Parameters(JsonSerializer serializer, object?[] args)
     {
+        // A method without parameters (a token aside) sends no params member, like CallAsync(method).
+        if (args.Length == (_tokenIndex >= 0 ? 1 : 0))
+        {
+            return null;
+        }
+
         if (_byName)
         {
             var named = new JObject();
@@ -128,7 +134,6 @@ internal sealed class ProxyMethod
             }
         }
 
-        // A method without parameters (a token aside) sends no params member, like CallAsync(method).
-        return positional.Count == 0 && args.Length - (_tokenIndex >= 0 ? 1 : 0) == 0 ? null : positional;
+        return positional;
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class HubClient
     /// <summary>Called by a connection's receive loop once it has ended and failed its pending calls.</summary>
     internal void OnConnectionEnded(ClientConnection connection)
     {
+        var reason = connection.TerminationMessage;
         lock (_stateGate)
         {
             // A connection never put in service (a failed reconnect attempt), or one already replaced.
@@ -33,20 +34,26 @@ public sealed partial class HubClient
             }
 
             _connection = null;
-            var reason = connection.TerminationMessage;
-            if (!_reconnect.Enabled)
+            if (_reconnect.Enabled)
+            {
+                _connected = NewConnectedSource();
+                SetStateLocked(HubConnectionState.Reconnecting, reason, connection.Endpoint, connection, connection.TerminationCause);
+                _reconnectLoop = Task.Run(() => ReconnectLoopAsync(connection));
+            }
+            else
             {
                 StopLocked(reason, connection, connection.TerminationCause, connection.CreateException(), completeClosed: true);
-                HubClientLog.Stopped(_logger, connection.Endpoint, reason);
-                return;
             }
-
-            _connected = NewConnectedSource();
-            SetStateLocked(HubConnectionState.Reconnecting, reason, connection.Endpoint, connection, connection.TerminationCause);
-            _reconnectLoop = Task.Run(() => ReconnectLoopAsync(connection));
         }
 
-        HubClientLog.Lost(_logger, connection.Endpoint, connection.CloseStatus, connection.CloseDescription, connection.TerminationCause);
+        if (_reconnect.Enabled)
+        {
+            HubClientLog.Lost(_logger, connection.Endpoint, connection.CloseStatus, connection.CloseDescription, connection.TerminationCause);
+        }
+        else
+        {
+            HubClientLog.Stopped(_logger, connection.Endpoint, reason);
+        }
     }
 
     /// <summary>The connection to send on: the one in service, or (by option) the next one, once reconnected.</summary>

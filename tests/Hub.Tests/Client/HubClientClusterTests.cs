@@ -20,8 +20,8 @@ public sealed class HubClientClusterTests
         var options = HubClientReconnectTests.Fast();
         options.Endpoints.Add(cluster.A.WebSocketUri);
         options.Endpoints.Add(cluster.B.WebSocketUri);
-        await using var client = await HubClient.ConnectAsync(stopping.WebSocketUri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(stopping.WebSocketUri, options);
+        var states = await StateRecorder.StartAsync(client);
         var received = System.Threading.Channels.Channel.CreateUnbounded<JObject?>();
         await using var subscription = await client.SubscribeAsync<JObject>("demo", data => received.Writer.TryWrite(data)).WaitAsync(Waits.Max);
 

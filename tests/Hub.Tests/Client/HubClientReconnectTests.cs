@@ -43,8 +43,8 @@ public sealed class HubClientReconnectTests
     public async Task Server_close_1001_reconnects_and_subscribes_again()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri, Fast());
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, Fast());
+        var states = await StateRecorder.StartAsync(client);
         var received = Channel.CreateUnbounded<JObject?>();
         await using var subscription = await client.SubscribeAsync<JObject>("news", data => received.Writer.TryWrite(data)).WaitAsync(Waits.Max);
 
@@ -63,8 +63,8 @@ public sealed class HubClientReconnectTests
     public async Task Connection_lost_fails_pending_call_and_the_next_call_goes_to_the_new_connection()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri, Fast());
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, Fast());
+        var states = await StateRecorder.StartAsync(client);
         var pending = client.CallAsync("hang");
         await server.WaitForRequestAsync("hang");
 
@@ -80,8 +80,8 @@ public sealed class HubClientReconnectTests
     public async Task Call_while_reconnecting_waits_and_is_sent_once_reconnected()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri, Fast());
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, Fast());
+        var states = await StateRecorder.StartAsync(client);
         server.RefuseConnections = true;
         await server.AbortAsync();
         await states.NextAsync(HubConnectionState.Reconnecting);
@@ -100,8 +100,8 @@ public sealed class HubClientReconnectTests
         await using var server = await PlainJsonRpcServer.StartAsync();
         var options = Fast();
         options.CallsWhileReconnecting = CallsWhileReconnecting.FailFast;
-        await using var client = await HubClient.ConnectAsync(server.Uri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, options);
+        var states = await StateRecorder.StartAsync(client);
         server.RefuseConnections = true;
 
         await server.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "node going away");
@@ -117,8 +117,8 @@ public sealed class HubClientReconnectTests
         await using var server = await PlainJsonRpcServer.StartAsync();
         var options = Fast();
         options.DefaultTimeout = TimeSpan.FromMilliseconds(300);
-        await using var client = await HubClient.ConnectAsync(server.Uri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, options);
+        var states = await StateRecorder.StartAsync(client);
         server.RefuseConnections = true;
         await server.AbortAsync();
         await states.NextAsync(HubConnectionState.Reconnecting);
@@ -132,8 +132,8 @@ public sealed class HubClientReconnectTests
         await using var server = await PlainJsonRpcServer.StartAsync();
         var options = Fast();
         options.Reconnect.MaxAttempts = 3;
-        await using var client = await HubClient.ConnectAsync(server.Uri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, options);
+        var states = await StateRecorder.StartAsync(client);
         server.RefuseConnections = true;
         await server.AbortAsync();
         await states.NextAsync(HubConnectionState.Reconnecting);
@@ -155,8 +155,8 @@ public sealed class HubClientReconnectTests
         await using var server = await PlainJsonRpcServer.StartAsync();
         var options = Fast();
         options.Reconnect.MaxElapsed = TimeSpan.FromMilliseconds(300);
-        await using var client = await HubClient.ConnectAsync(server.Uri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, options);
+        var states = await StateRecorder.StartAsync(client);
         server.RefuseConnections = true;
 
         await server.AbortAsync();
@@ -174,8 +174,8 @@ public sealed class HubClientReconnectTests
         {
             Reconnect = new ReconnectPolicy { InitialDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromSeconds(30), MaxAttempts = 3 },
         };
-        await using var client = await HubClient.ConnectAsync(server.Uri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, options);
+        var states = await StateRecorder.StartAsync(client);
         server.CloseNewConnections(WebSocketCloseStatus.PolicyViolation, "authentication expired");
 
         await server.CloseAsync(WebSocketCloseStatus.PolicyViolation, "authentication expired");
@@ -189,8 +189,8 @@ public sealed class HubClientReconnectTests
     public async Task DisposeAsync_never_reconnects()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        var client = await HubClient.ConnectAsync(server.Uri, Fast());
-        var states = new StateRecorder(client);
+        var client = new HubClient(server.Uri, Fast());
+        var states = await StateRecorder.StartAsync(client);
 
         await client.DisposeAsync().AsTask().WaitAsync(Waits.Max);
 
@@ -205,8 +205,8 @@ public sealed class HubClientReconnectTests
     public async Task DisposeAsync_while_reconnecting_stops_and_fails_waiting_calls()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        var client = await HubClient.ConnectAsync(server.Uri, Fast());
-        var states = new StateRecorder(client);
+        var client = new HubClient(server.Uri, Fast());
+        var states = await StateRecorder.StartAsync(client);
         server.RefuseConnections = true;
         await server.AbortAsync();
         await states.NextAsync(HubConnectionState.Reconnecting);
@@ -230,8 +230,8 @@ public sealed class HubClientReconnectTests
             Interlocked.Increment(ref asked);
             return ValueTask.FromResult<string?>("s3cret");
         };
-        await using var client = await HubClient.ConnectAsync(server.Uri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, options);
+        var states = await StateRecorder.StartAsync(client);
 
         await server.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "node going away");
         await states.NextAsync(HubConnectionState.Connected);
@@ -248,8 +248,8 @@ public sealed class HubClientReconnectTests
         await using var second = await PlainJsonRpcServer.StartAsync();
         var options = Fast();
         options.Endpoints.Add(second.Uri);
-        await using var client = await HubClient.ConnectAsync(first.Uri, options);
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(first.Uri, options);
+        var states = await StateRecorder.StartAsync(client);
         var received = new TaskCompletionSource<JObject?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var subscription = await client.SubscribeAsync<JObject>("news", data => received.TrySetResult(data)).WaitAsync(Waits.Max);
 
@@ -266,8 +266,8 @@ public sealed class HubClientReconnectTests
     public async Task Server_calls_are_served_again_after_a_reconnect()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri, Fast());
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(server.Uri, Fast());
+        var states = await StateRecorder.StartAsync(client);
         client.On("confirm", _ => (object?)"yes");
 
         await server.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "node going away");
@@ -282,8 +282,8 @@ public sealed class HubClientReconnectTests
     {
         var url = "http://127.0.0.1:" + FreePort();
         var hub = await TestHub.StartAsync(url: url);
-        await using var client = await HubClient.ConnectAsync(hub.WebSocketUri, Fast());
-        var states = new StateRecorder(client);
+        await using var client = new HubClient(hub.WebSocketUri, Fast());
+        var states = await StateRecorder.StartAsync(client);
         var received = Channel.CreateUnbounded<JObject?>();
         await using var subscription = await client.SubscribeAsync<JObject>("demo", data => received.Writer.TryWrite(data)).WaitAsync(Waits.Max);
 

@@ -22,6 +22,19 @@ public sealed class StateRecorder
         _pending.Writer.TryWrite(e);
     };
 
+    /// <summary>
+    /// Attaches a recorder, then starts <paramref name="client"/> and consumes its first Connected, so the next event
+    /// awaited is a later one (events are delivered asynchronously: attached after a start, a recorder could still see
+    /// that start's Connected).
+    /// </summary>
+    public static async Task<StateRecorder> StartAsync(HubClient client)
+    {
+        var states = new StateRecorder(client);
+        await client.StartAsync().WaitAsync(Waits.Max);
+        await states.NextAsync(HubConnectionState.Connected);
+        return states;
+    }
+
     /// <summary>Every event seen so far.</summary>
     public IReadOnlyList<HubStateChangedEventArgs> All
     {

@@ -104,40 +104,25 @@ internal sealed class ClientConnection
         }
     }
 
-    /// <summary>Ends when the receive loop has stopped (and the connection has terminated).</summary>
+    /// <summary>
+    /// Ends when the receive loop has stopped: the connection has terminated and the client has been told (so its
+    /// state has moved on from this connection).
+    /// </summary>
     public Task Completion => _receiveLoop;
 
     public void Start() => _receiveLoop = Task.Run(ReceiveLoopAsync);
 
     public void MarkConnected() => Interlocked.Exchange(ref _connectedAt, Stopwatch.GetTimestamp());
 
-    /// <summary>Sends a request and waits for its reply, which completes <paramref name="reply"/>.</summary>
-    public async Task<JToken> CallAsync(long id, ReadOnlyMemory<byte> frame, TaskCompletionSource<JToken> reply, CancellationToken cancellationToken)
-    {
-        Pending[id] = reply;
-        try
-        {
-            // Terminate's sweep may have run before the call was registered: check again now that it is.
-            if (_terminated)
-            {
-                throw CreateException();
-            }
-
-            await SendAsync(frame, cancellationToken).ConfigureAwait(false);
-            return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // A reply that comes after this finds no pending call and is dropped.
-            Pending.TryRemove(id, out _);
-        }
-    }
-
-    public async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>Sends a whole frame, unless the connection has ended.</summary>
+    /// <returns><see langword="false"/> when the connection had ended before anything was sent, so the frame may go
+    /// on another connection; <see langword="true"/> once it is handed to the socket.</returns>
+    /// <exception cref="HubConnectionException">The connection failed while sending: the server may have got it.</exception>
+    public async Task<bool> TrySendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         if (_terminated)
         {
-            throw CreateException();
+            return false;
         }
 
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -145,11 +130,12 @@ internal sealed class ClientConnection
         {
             if (_terminated)
             {
-                throw CreateException();
+                return false;
             }
 
             // Not the caller's token: cancelling a WebSocket send aborts the whole connection.
             await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+            return true;
         }
         catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -159,6 +145,16 @@ internal sealed class ClientConnection
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends a whole frame on this connection and no other.</summary>
+    /// <exception cref="HubConnectionException">The connection has ended or failed while sending.</exception>
+    public async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (!await TrySendAsync(frame, cancellationToken).ConfigureAwait(false))
+        {
+            throw CreateException();
         }
     }
 
@@ -238,7 +234,7 @@ internal sealed class ClientConnection
             _terminated = true;
         }
 
-        // A call registered after this sweep sees _terminated and fails itself (see CallAsync).
+        // A call registered after this sweep sees _terminated in TrySendAsync and is not sent.
         foreach (var id in Pending.Keys)
         {
             if (Pending.TryRemove(id, out var call))

@@ -43,39 +43,52 @@ public sealed partial class HubClient
         }
 
         var ids = entries.Select(entry => entry.Reply is null ? (long?)null : Interlocked.Increment(ref _lastId)).ToArray();
+        var callIds = ids.OfType<long>().ToArray();
         var frame = MessageWriter.Batch(serializer, entries.Select((entry, i) => (entry.Method, entry.Parameters, ids[i])));
         using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
-        ClientConnection? connection = null;
         var sent = false;
         try
         {
-            connection = await GetConnectionAsync(token).ConfigureAwait(false);
-            for (var i = 0; i < entries.Count; i++)
+            while (!sent)
             {
-                if (ids[i] is { } id)
+                var connection = await GetConnectionAsync(token).ConfigureAwait(false);
+
+                // Fresh sources for each attempt: a connection that ends before the frame leaves may fail them, and
+                // the calls' own tasks must then stay open for the next connection.
+                var replies = callIds.Select(_ => new TaskCompletionSource<JToken>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+                for (var i = 0; i < callIds.Length; i++)
                 {
-                    connection.Pending[id] = entries[i].Reply!;
+                    connection.Pending[callIds[i]] = replies[i];
                 }
-            }
 
-            // Terminate's sweep may have run before the calls were registered: check again now that they are.
-            if (connection.IsTerminated)
-            {
-                throw connection.CreateException();
-            }
+                try
+                {
+                    sent = await connection.TrySendAsync(frame, token).ConfigureAwait(false);
+                    if (sent)
+                    {
+                        await AwaitRepliesAsync(replies, calls, token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    // A reply that comes after this finds no pending call and is dropped.
+                    foreach (var id in callIds)
+                    {
+                        connection.Pending.TryRemove(id, out _);
+                    }
+                }
 
-            await connection.SendAsync(frame, token).ConfigureAwait(false);
-            sent = true;
-            var all = Task.WhenAll(calls.Select(call => call.Task));
-            try
-            {
-                await all.WaitAsync(token).ConfigureAwait(false);
-            }
-            catch (Exception) when (all.IsCompleted)
-            {
-                // Each call's outcome, error or not, is in its own task.
+                if (!sent)
+                {
+                    foreach (var reply in replies)
+                    {
+                        _ = reply.Task.Exception;
+                    }
+
+                    await connection.Completion.WaitAsync(token).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
@@ -99,19 +112,32 @@ public sealed partial class HubClient
             Fail(calls, e, cancellationToken);
             throw;
         }
-        finally
+    }
+
+    /// <summary>Waits for every reply of a sent batch, passing each outcome on to its call as it comes.</summary>
+    private static async Task AwaitRepliesAsync(TaskCompletionSource<JToken>[] replies, TaskCompletionSource<JToken>[] calls, CancellationToken cancellationToken)
+    {
+        var forwarded = replies.Select((reply, i) => ForwardAsync(reply.Task, calls[i])).ToArray();
+        var all = Task.WhenAll(forwarded);
+        try
         {
-            if (connection is not null)
-            {
-                foreach (var id in ids)
-                {
-                    // A reply that comes after this finds no pending call and is dropped.
-                    if (id is { } value)
-                    {
-                        connection.Pending.TryRemove(value, out _);
-                    }
-                }
-            }
+            await all.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (all.IsCompleted)
+        {
+            // Each call's outcome, error or not, is in its own task.
+        }
+    }
+
+    private static async Task ForwardAsync(Task<JToken> reply, TaskCompletionSource<JToken> call)
+    {
+        try
+        {
+            call.TrySetResult(await reply.ConfigureAwait(false));
+        }
+        catch (Exception e)
+        {
+            call.TrySetException(e);
         }
     }
 

@@ -264,7 +264,7 @@ public sealed partial class HubClient
         string method,
         JToken? parameters,
         CancellationToken cancellationToken,
-        ClientConnection? connection = null)
+        ClientConnection? only = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         cancellationToken.ThrowIfCancellationRequested();
@@ -272,14 +272,31 @@ public sealed partial class HubClient
 
         var id = Interlocked.Increment(ref _lastId);
         var frame = MessageWriter.Request(serializer, method, parameters, id);
-        var reply = new TaskCompletionSource<JToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
         try
         {
-            connection ??= await GetConnectionAsync(token).ConfigureAwait(false);
-            return await connection.CallAsync(id, frame, reply, token).ConfigureAwait(false);
+            while (true)
+            {
+                var connection = only ?? await GetConnectionAsync(token).ConfigureAwait(false);
+                var reply = new TaskCompletionSource<JToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+                connection.Pending[id] = reply;
+                try
+                {
+                    if (await connection.TrySendAsync(frame, token).ConfigureAwait(false))
+                    {
+                        return await reply.Task.WaitAsync(token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    // A reply that comes after this finds no pending call and is dropped.
+                    connection.Pending.TryRemove(id, out _);
+                }
+
+                await NextConnectionAsync(connection, reply, only, token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
@@ -291,7 +308,7 @@ public sealed partial class HubClient
         }
     }
 
-    /// <summary>Sends one frame that expects no reply (a notification, or a batch of them), waiting for a reconnect by option.</summary>
+    /// <summary>Sends one frame that expects no reply (a notification), waiting for a reconnect by option.</summary>
     private async Task SendWithoutReplyAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -301,12 +318,37 @@ public sealed partial class HubClient
         var token = linked?.Token ?? cancellationToken;
         try
         {
-            var connection = await GetConnectionAsync(token).ConfigureAwait(false);
-            await connection.SendAsync(frame, token).ConfigureAwait(false);
+            while (true)
+            {
+                var connection = await GetConnectionAsync(token).ConfigureAwait(false);
+                if (await connection.TrySendAsync(frame, token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                await NextConnectionAsync(connection, reply: null, only: null, token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && timeout is { IsCancellationRequested: true })
         {
             throw new TimeoutException($"The message could not be sent within {_defaultTimeout}.", e);
         }
+    }
+
+    /// <summary>
+    /// After a connection ended before a frame could leave on it: nothing reached the server, so the frame may go on
+    /// the next connection. Waits until the client has taken in the loss (its state has moved on), unless the frame
+    /// belongs to <paramref name="only"/> this connection.
+    /// </summary>
+    private static async Task NextConnectionAsync(ClientConnection ended, TaskCompletionSource<JToken>? reply, ClientConnection? only, CancellationToken cancellationToken)
+    {
+        // The loss may have failed this attempt's reply; nobody awaits it, so mark the failure seen.
+        _ = reply?.Task.Exception;
+        if (only is not null)
+        {
+            throw ended.CreateException();
+        }
+
+        await ended.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

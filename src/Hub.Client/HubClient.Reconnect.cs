@@ -46,11 +46,8 @@ public sealed partial class HubClient
             }
         }
 
-        if (_reconnect.Enabled)
-        {
-            HubClientLog.Lost(_logger, connection.Endpoint, connection.CloseStatus, connection.CloseDescription, connection.TerminationCause);
-        }
-        else
+        // With reconnecting on, the loop logs the loss itself, so it comes before anything the loop logs.
+        if (!_reconnect.Enabled)
         {
             HubClientLog.Stopped(_logger, connection.Endpoint, reason);
         }
@@ -117,6 +114,8 @@ public sealed partial class HubClient
 
     private async Task ReconnectLoopAsync(ClientConnection lost)
     {
+        HubClientLog.Lost(_logger, lost.Endpoint, lost.CloseStatus, lost.CloseDescription, lost.TerminationCause);
+
         // A close for policy or protocol reasons goes on counting from the attempts before (see ReconnectPolicy), so a
         // server that accepts and closes again at once is not hammered; anything else starts afresh.
         var policyClose = lost.CloseStatus is { } status && IsPolicyClose(status) && lost.Uptime < _reconnect.MaxDelay;

@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -14,11 +13,14 @@ public sealed partial class HubClient
     /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
     /// <returns>The call's result.</returns>
     /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection closed before the reply arrived, or was already closed.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
+    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
+    /// reconnect included).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The result does not convert to <typeparamref name="T"/>.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var pong = await client.CallAsync&lt;string&gt;("ping");
@@ -42,11 +44,14 @@ public sealed partial class HubClient
     /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
     /// <returns>The call's result.</returns>
     /// <exception cref="HubRpcException">The server answered with an error, such as -32602 when the params do not bind.</exception>
-    /// <exception cref="HubConnectionException">The connection closed before the reply arrived, or was already closed.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
+    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
+    /// reconnect included).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">A param cannot be serialized, or the result does not convert to <typeparamref name="T"/>.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var sum = await client.CallAsync&lt;int&gt;("add", [2, 3]);
@@ -71,11 +76,14 @@ public sealed partial class HubClient
     /// <exception cref="ArgumentNullException"><paramref name="namedParams"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
     /// <exception cref="HubRpcException">The server answered with an error, such as -32602 when the params do not bind.</exception>
-    /// <exception cref="HubConnectionException">The connection closed before the reply arrived, or was already closed.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
+    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
+    /// reconnect included).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The params cannot be serialized, or the result does not convert to <typeparamref name="T"/>.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var difference = await client.CallByNameAsync&lt;int&gt;("subtract", new { minuend = 42, subtrahend = 23 });
@@ -94,10 +102,13 @@ public sealed partial class HubClient
     /// <returns>The result as it arrived; a JSON <c>null</c> result is a <see cref="JValue"/> of type
     /// <see cref="JTokenType.Null"/>. Strings stay strings (no date parsing) and non-integers are doubles.</returns>
     /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection closed before the reply arrived, or was already closed.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
+    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
+    /// reconnect included).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken data = await client.CallAsync("get_data");   // ["hello",5]
@@ -112,11 +123,14 @@ public sealed partial class HubClient
     /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
     /// <returns>The result as it arrived; see <see cref="CallAsync(string, CancellationToken)"/>.</returns>
     /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection closed before the reply arrived, or was already closed.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
+    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
+    /// reconnect included).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">A param cannot be serialized.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken echoed = await client.CallAsync("echo", [1, "two", new { three = 3 }]);
@@ -136,11 +150,14 @@ public sealed partial class HubClient
     /// <exception cref="ArgumentNullException"><paramref name="namedParams"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
     /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection closed before the reply arrived, or was already closed.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
+    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
+    /// reconnect included).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The params cannot be serialized.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken subscriptions = await client.CallByNameAsync("subscribe", new { topics = new[] { "demo" } });
@@ -160,10 +177,14 @@ public sealed partial class HubClient
     /// <param name="positionalParams">The params in order; <see langword="null"/> (the default) sends no <c>params</c> member.</param>
     /// <param name="cancellationToken">Cancels waiting for the turn to send; a message already being sent is sent whole.</param>
     /// <returns>A task that completes when the message is handed to the socket.</returns>
-    /// <exception cref="HubConnectionException">The connection is closed.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost while sending, the client is reconnecting and
+    /// calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">Not sent within <see cref="HubClientOptions.DefaultTimeout"/> (waiting for a
+    /// reconnect).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before sending.</exception>
     /// <exception cref="JsonException">A param cannot be serialized.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// await client.NotifyAsync("update", [1, 2, 3, 4, 5]);
@@ -174,7 +195,7 @@ public sealed partial class HubClient
         ArgumentNullException.ThrowIfNull(method);
         var serializer = CreateSerializer();
         var frame = MessageWriter.Request(serializer, method, Positional(serializer, positionalParams), id: null);
-        await SendAsync(frame, cancellationToken).ConfigureAwait(false);
+        await SendWithoutReplyAsync(frame, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a JSON-RPC notification with params by name; see <see cref="NotifyAsync(string, object?[], CancellationToken)"/>.</summary>
@@ -184,10 +205,14 @@ public sealed partial class HubClient
     /// <returns>A task that completes when the message is handed to the socket.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="namedParams"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
-    /// <exception cref="HubConnectionException">The connection is closed.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost while sending, the client is reconnecting and
+    /// calls fail fast, or the client has stopped for good.</exception>
+    /// <exception cref="TimeoutException">Not sent within <see cref="HubClientOptions.DefaultTimeout"/> (waiting for a
+    /// reconnect).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before sending.</exception>
     /// <exception cref="JsonException">The params cannot be serialized.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// await client.NotifyByNameAsync("log", new { level = "info", text = "started" });
@@ -198,10 +223,10 @@ public sealed partial class HubClient
         ArgumentNullException.ThrowIfNull(method);
         var serializer = CreateSerializer();
         var frame = MessageWriter.Request(serializer, method, Named(serializer, namedParams), id: null);
-        await SendAsync(frame, cancellationToken).ConfigureAwait(false);
+        await SendWithoutReplyAsync(frame, cancellationToken).ConfigureAwait(false);
     }
 
-    private static JArray? Positional(JsonSerializer serializer, object?[]? values)
+    internal static JArray? Positional(JsonSerializer serializer, object?[]? values)
     {
         if (values is null)
         {
@@ -217,14 +242,14 @@ public sealed partial class HubClient
         return array;
     }
 
-    private static JObject Named(JsonSerializer serializer, object namedParams)
+    internal static JObject Named(JsonSerializer serializer, object namedParams)
     {
         ArgumentNullException.ThrowIfNull(namedParams);
         return MessageWriter.ToToken(serializer, namedParams) as JObject
             ?? throw new ArgumentException("Params by name must serialize to a JSON object.", nameof(namedParams));
     }
 
-    private static T ConvertResult<T>(JsonSerializer serializer, JToken result)
+    internal static T ConvertResult<T>(JsonSerializer serializer, JToken result)
     {
         if (typeof(JToken).IsAssignableFrom(typeof(T)) && result is T token)
         {
@@ -234,7 +259,12 @@ public sealed partial class HubClient
         return result.ToObject<T>(serializer)!;
     }
 
-    private async Task<JToken> InvokeAsync(JsonSerializer serializer, string method, JToken? parameters, CancellationToken cancellationToken)
+    private async Task<JToken> InvokeAsync(
+        JsonSerializer serializer,
+        string method,
+        JToken? parameters,
+        CancellationToken cancellationToken,
+        ClientConnection? only = null)
     {
         ArgumentNullException.ThrowIfNull(method);
         cancellationToken.ThrowIfCancellationRequested();
@@ -242,22 +272,31 @@ public sealed partial class HubClient
 
         var id = Interlocked.Increment(ref _lastId);
         var frame = MessageWriter.Request(serializer, method, parameters, id);
-        var reply = new TaskCompletionSource<JToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
-
         using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
         try
         {
-            // Terminate's sweep may have run before the call was registered: check again now that it is.
-            if (_terminated)
+            while (true)
             {
-                throw CreateConnectionException();
-            }
+                var connection = only ?? await GetConnectionAsync(token).ConfigureAwait(false);
+                var reply = new TaskCompletionSource<JToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+                connection.Pending[id] = reply;
+                try
+                {
+                    if (await connection.TrySendAsync(frame, token).ConfigureAwait(false))
+                    {
+                        return await reply.Task.WaitAsync(token).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    // A reply that comes after this finds no pending call and is dropped.
+                    connection.Pending.TryRemove(id, out _);
+                }
 
-            await SendAsync(frame, token).ConfigureAwait(false);
-            return await reply.Task.WaitAsync(token).ConfigureAwait(false);
+                await NextConnectionAsync(connection, reply, only, token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
@@ -267,38 +306,49 @@ public sealed partial class HubClient
         {
             throw new TimeoutException($"The call to '{method}' (id {id}) got no reply within {_defaultTimeout}.", e);
         }
-        finally
-        {
-            // A reply that comes after this finds no pending call and is dropped.
-            _pending.TryRemove(id, out _);
-        }
     }
 
-    private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>Sends one frame that expects no reply (a notification), waiting for a reconnect by option.</summary>
+    private async Task SendWithoutReplyAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ThrowIfUnusable();
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
+        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var token = linked?.Token ?? cancellationToken;
         try
         {
-            ThrowIfUnusable();
-            await SendUnlockedAsync(frame).ConfigureAwait(false);
+            while (true)
+            {
+                var connection = await GetConnectionAsync(token).ConfigureAwait(false);
+                if (await connection.TrySendAsync(frame, token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                await NextConnectionAsync(connection, reply: null, only: null, token).ConfigureAwait(false);
+            }
         }
-        finally
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && timeout is { IsCancellationRequested: true })
         {
-            _sendLock.Release();
+            throw new TimeoutException($"The message could not be sent within {_defaultTimeout}.", e);
         }
     }
 
-    private async Task SendUnlockedAsync(ReadOnlyMemory<byte> frame)
+    /// <summary>
+    /// After a connection ended before a frame could leave on it: nothing reached the server, so the frame may go on
+    /// the next connection. Waits until the client has taken in the loss (its state has moved on), unless the frame
+    /// belongs to <paramref name="only"/> this connection.
+    /// </summary>
+    private static async Task NextConnectionAsync(ClientConnection ended, TaskCompletionSource<JToken>? reply, ClientConnection? only, CancellationToken cancellationToken)
     {
-        try
+        // The loss may have failed this attempt's reply; nobody awaits it, so mark the failure seen.
+        _ = reply?.Task.Exception;
+        if (only is not null)
         {
-            // Not the caller's token: cancelling a WebSocket send aborts the whole connection.
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
+            throw ended.CreateException();
         }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            throw CreateConnectionException(e);
-        }
+
+        await ended.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -5,9 +5,6 @@ namespace Hub.Client;
 // Server-to-client calls (PROTOCOL.md section 7): requests from the server, with ids such as "s:1".
 public sealed partial class HubClient
 {
-    private const int MethodNotFound = -32601;
-    private const int InternalError = -32603;
-
     /// <summary>
     /// Serves <paramref name="method"/> when the server calls it on this client (PROTOCOL.md section 7). The
     /// handler gets the request's <c>params</c> (<see langword="null"/> when absent) and returns the result, which is
@@ -65,16 +62,16 @@ public sealed partial class HubClient
         };
     }
 
-    private void ServeServerCall(string method, JToken? parameters, JToken id) =>
-        _ = Task.Run(() => ServeAsync(method, parameters, id));
+    private void ServeServerCall(ClientConnection connection, string method, JToken? parameters, JToken id) =>
+        _ = Task.Run(() => ServeAsync(connection, method, parameters, id));
 
-    private async Task ServeAsync(string method, JToken? parameters, JToken id)
+    private async Task ServeAsync(ClientConnection connection, string method, JToken? parameters, JToken id)
     {
         var serializer = CreateSerializer();
         byte[] reply;
         if (!_serverMethods.TryGetValue(method, out var handler))
         {
-            reply = MessageWriter.Error(serializer, id, MethodNotFound, "Method not found", data: null);
+            reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.MethodNotFound, "Method not found", data: null);
         }
         else
         {
@@ -92,15 +89,16 @@ public sealed partial class HubClient
             catch (Exception e)
             {
                 ReportHandlerError(method, e);
-                reply = MessageWriter.Error(serializer, id, InternalError, "Internal error", data: null);
+                reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.InternalError, "Internal error", data: null);
             }
         }
 
         try
         {
-            await SendAsync(reply, CancellationToken.None).ConfigureAwait(false);
+            // On the connection the call came on: the server's call ids mean nothing on another.
+            await connection.SendAsync(reply, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HubConnectionException or ObjectDisposedException)
+        catch (HubConnectionException)
         {
             // The connection ended while the handler ran: there is nobody left to answer.
         }

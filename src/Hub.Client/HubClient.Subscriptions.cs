@@ -5,6 +5,15 @@ namespace Hub.Client;
 // Topic subscriptions: handlers by topic, one server subscription per topic, and the notification dispatch loop.
 public sealed partial class HubClient
 {
+    // Handlers by topic, read by the receive loop; _topicsGate is held only briefly and never across an await.
+    private readonly Lock _topicsGate = new();
+    private readonly Dictionary<string, List<TopicSubscription>> _topics = new(StringComparer.Ordinal);
+
+    // Topics subscribed on the server (or possibly so, after a subscribe whose outcome is unknown). Guarded by
+    // _subscriptionLock, which also serializes subscribe/unsubscribe round trips so they reach the server in order.
+    private readonly HashSet<string> _serverTopics = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
+
     /// <summary>
     /// Subscribes <paramref name="handler"/> to <paramref name="topic"/>: every notification the server publishes to
     /// the topic is converted to <typeparamref name="T"/> and passed to it, until the returned handle is disposed.
@@ -22,6 +31,11 @@ public sealed partial class HubClient
     /// (or data that does not convert to <typeparamref name="T"/>) goes to <see cref="HubClientOptions.OnHandlerError"/>
     /// and delivery carries on. All handlers of a topic receive the same data: do not modify a <see cref="JToken"/>.
     /// </para>
+    /// <para>
+    /// A subscription outlives the connection: after a reconnect the client subscribes every topic again before it is
+    /// <see cref="HubConnectionState.Connected"/> (so retained values come again). Notifications published while the
+    /// client was away are not replayed: delivery is at most once (PROTOCOL.md section 6).
+    /// </para>
     /// </remarks>
     /// <typeparam name="T">The data's type: a class, a <see cref="JObject"/>, a <see cref="JToken"/>, ...</typeparam>
     /// <param name="topic">The topic's name.</param>
@@ -33,7 +47,8 @@ public sealed partial class HubClient
     /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
     /// <exception cref="HubRpcException">The server refused: -32602 when the topic does not exist or the caller may
     /// not see it (the names are in <see cref="HubRpcException.ErrorData"/>). The handler is removed.</exception>
-    /// <exception cref="HubConnectionException">The connection is closed.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the server answered, or the client
+    /// has stopped for good.</exception>
     /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -49,7 +64,7 @@ public sealed partial class HubClient
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(handler);
-        return AddSubscriptionAsync(topic, data => handler(ConvertData<T>(data)), cancellationToken);
+        return AddSubscriptionAsync(new TopicSubscription(this, topic, data => handler(ConvertData<T>(data))), cancellationToken);
     }
 
     /// <summary>
@@ -64,7 +79,8 @@ public sealed partial class HubClient
     /// <exception cref="ArgumentException"><paramref name="topic"/> is null or empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="handler"/> is <see langword="null"/>.</exception>
     /// <exception cref="HubRpcException">The server refused the subscription (-32602); the handler is removed.</exception>
-    /// <exception cref="HubConnectionException">The connection is closed.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the server answered, or the client
+    /// has stopped for good.</exception>
     /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -77,14 +93,15 @@ public sealed partial class HubClient
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(handler);
-        return AddSubscriptionAsync(
+        var subscription = new TopicSubscription(
+            this,
             topic,
             data =>
             {
                 handler(ConvertData<T>(data));
                 return Task.CompletedTask;
-            },
-            cancellationToken);
+            });
+        return AddSubscriptionAsync(subscription, cancellationToken);
     }
 
     /// <summary>
@@ -95,7 +112,8 @@ public sealed partial class HubClient
     /// <param name="cancellationToken">Abandons waiting for the server's reply; the handlers are removed regardless.</param>
     /// <returns>A task that completes when the server has answered.</returns>
     /// <exception cref="ArgumentException"><paramref name="topic"/> is null or empty.</exception>
-    /// <exception cref="HubConnectionException">The connection is closed.</exception>
+    /// <exception cref="HubConnectionException">The connection was lost before the server answered, or the client
+    /// has stopped for good.</exception>
     /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -160,10 +178,10 @@ public sealed partial class HubClient
         await ReleaseServerTopicAsync(subscription.Topic).ConfigureAwait(false);
     }
 
-    private async Task<IAsyncDisposable> AddSubscriptionAsync(string topic, Func<JToken?, Task> handler, CancellationToken cancellationToken)
+    private async Task<IAsyncDisposable> AddSubscriptionAsync(TopicSubscription subscription, CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
-        var subscription = new TopicSubscription(this, topic, handler);
+        var topic = subscription.Topic;
 
         // Registered before subscribe is sent: the retained value comes ahead of the reply.
         lock (_topicsGate)
@@ -222,7 +240,73 @@ public sealed partial class HubClient
         }
         catch (HubRpcException)
         {
-            // Best effort after a failed subscribe; the caller already has that failure.
+            // Best effort: after a failed subscribe the caller already has that failure, and a topic the server
+            // will not unsubscribe delivers to no handler.
+        }
+    }
+
+    /// <summary>
+    /// Subscribes every topic that has handlers on a new connection, before it is put in service. The server's
+    /// <c>subscribe</c> is all or nothing, so when it refuses, each topic is tried alone and only the refused ones
+    /// are reported (their streams end with the error; handlers stay, in case a later reconnect succeeds).
+    /// </summary>
+    private async Task ResubscribeAsync(ClientConnection connection)
+    {
+        string[] topics;
+        lock (_topicsGate)
+        {
+            topics = [.. _topics.Keys];
+        }
+
+        if (topics.Length == 0)
+        {
+            return;
+        }
+
+        var serializer = CreateSerializer();
+        try
+        {
+            await InvokeAsync(serializer, "subscribe", new JArray(topics), _lifetime.Token, connection).ConfigureAwait(false);
+            return;
+        }
+        catch (HubRpcException)
+        {
+            // At least one topic is refused now; find out which, below.
+        }
+
+        foreach (var topic in topics)
+        {
+            try
+            {
+                await InvokeAsync(serializer, "subscribe", new JArray(topic), _lifetime.Token, connection).ConfigureAwait(false);
+            }
+            catch (HubRpcException e)
+            {
+                HubClientLog.ResubscribeFailed(_logger, topic, e);
+                InvokeOnHandlerError(topic, e);
+                EndStreams(e, topic);
+            }
+        }
+    }
+
+    /// <summary>Tells the subscriptions of <paramref name="topic"/> (or of every topic) that no more data will come.</summary>
+    private void EndStreams(Exception? error, string? topic = null)
+    {
+        List<TopicSubscription> ended = [];
+        lock (_topicsGate)
+        {
+            foreach (var (name, subscriptions) in _topics)
+            {
+                if (topic is null || name == topic)
+                {
+                    ended.AddRange(subscriptions);
+                }
+            }
+        }
+
+        foreach (var subscription in ended)
+        {
+            subscription.End(error);
         }
     }
 
@@ -277,7 +361,7 @@ public sealed partial class HubClient
     {
         foreach (var subscription in subscriptions)
         {
-            if (!subscription.IsActive || Volatile.Read(ref _disposed) != 0)
+            if (!subscription.IsActive || Volatile.Read(ref _disposeStarted) != 0)
             {
                 continue;
             }
@@ -297,7 +381,7 @@ public sealed partial class HubClient
     {
         await foreach (var delivery in _dispatch.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (Volatile.Read(ref _disposed) != 0)
+            if (Volatile.Read(ref _disposeStarted) != 0)
             {
                 return;
             }

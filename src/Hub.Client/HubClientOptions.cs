@@ -1,58 +1,92 @@
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace Hub.Client;
 
 /// <summary>
-/// Settings for <see cref="HubClient.ConnectAsync(Uri, HubClientOptions?, CancellationToken)"/>. They are read once,
-/// when the connection is made: changing them afterwards does not affect a client already connected.
+/// Settings for a <see cref="HubClient"/>. They are read once, when the client is created: changing them afterwards
+/// does not affect it.
 /// </summary>
 /// <example>
 /// <code>
 /// var options = new HubClientOptions
 /// {
-///     AccessToken = token,
+///     AccessTokenProvider = async ct => await tokens.GetAsync(ct),   // asked again on every reconnect
+///     Endpoints = { new Uri("ws://hub-b:8080/rpc"), new Uri("ws://hub-c:8080/rpc") },
 ///     DefaultTimeout = TimeSpan.FromSeconds(10),
+///     Reconnect = new ReconnectPolicy { MaxDelay = TimeSpan.FromSeconds(10) },
+///     Logger = loggerFactory.CreateLogger&lt;HubClient&gt;(),
 ///     RequestHeaders = { ["X-Client"] = "inventory-sync" },
 /// };
-/// await using var client = await HubClient.ConnectAsync(new Uri("ws://localhost:5000/rpc"), options);
+/// await using var client = await HubClient.ConnectAsync(new Uri("ws://hub-a:8080/rpc"), options);
 /// </code>
 /// </example>
 public sealed class HubClientOptions
 {
     private TimeSpan _defaultTimeout = TimeSpan.FromSeconds(30);
+    private TimeSpan _connectTimeout = TimeSpan.FromSeconds(15);
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(2);
+    private TimeSpan _keepAliveInterval = TimeSpan.FromSeconds(15);
+    private TimeSpan _keepAliveTimeout = TimeSpan.FromSeconds(15);
+    private int _streamBufferCapacity = 1000;
     private JsonSerializerSettings _serializerSettings = new();
+    private ReconnectPolicy _reconnect = new();
 
     /// <summary>
-    /// HTTP headers sent with the WebSocket upgrade request, by name. Empty by default. Names compare without regard
-    /// to case. Use <see cref="AccessToken"/> rather than an <c>Authorization</c> header for a bearer token.
+    /// HTTP headers sent with every WebSocket upgrade request (the first and each reconnect), by name. Empty by
+    /// default. Names compare without regard to case. Use <see cref="AccessToken"/> or
+    /// <see cref="AccessTokenProvider"/> rather than an <c>Authorization</c> header for a bearer token.
     /// </summary>
     public IDictionary<string, string> RequestHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// A token sent as <c>Authorization: Bearer TOKEN</c> with the upgrade request; <see langword="null"/> (the
+    /// A token sent as <c>Authorization: Bearer TOKEN</c> with every upgrade request; <see langword="null"/> (the
     /// default) sends no <c>Authorization</c> header. The server authenticates a connection once, at the upgrade.
+    /// Ignored when <see cref="AccessTokenProvider"/> is set.
     /// </summary>
     public string? AccessToken { get; set; }
 
     /// <summary>
-    /// How long a call waits for its reply before it fails with <see cref="TimeoutException"/>. Default 30 seconds;
-    /// <see cref="Timeout.InfiniteTimeSpan"/> waits for ever (until the call is cancelled or the connection closes).
+    /// Called before every connection attempt, the first and each reconnect, for the token to send as
+    /// <c>Authorization: Bearer TOKEN</c> (<see langword="null"/> sends none), so a token that expires can be
+    /// renewed. Its token is cancelled when the attempt times out (<see cref="ConnectTimeout"/>) or the client is
+    /// disposed. When it throws, the attempt fails with <see cref="HubConnectionException"/> holding its exception.
+    /// Default <see langword="null"/>: <see cref="AccessToken"/> is sent.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
+    /// <summary>
+    /// More endpoints of the same service (other nodes of a cluster), tried in turn after the one given to
+    /// <see cref="HubClient.ConnectAsync(Uri, HubClientOptions?, CancellationToken)"/>: the first connection tries
+    /// each once, in order, and every reconnect attempt moves on to the next, starting after the endpoint that was
+    /// lost. Empty by default. Each must be an absolute ws, wss, http or https URI.
+    /// </summary>
+    public IList<Uri> Endpoints { get; } = new List<Uri>();
+
+    /// <summary>
+    /// How long a call waits for its reply before it fails with <see cref="TimeoutException"/>, including any wait
+    /// for a reconnect (see <see cref="CallsWhileReconnecting"/>). Default 30 seconds;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits for ever (until the call is cancelled or the client stops).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than
     /// <see cref="Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
     public TimeSpan DefaultTimeout
     {
         get => _defaultTimeout;
-        set
-        {
-            if (value != Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be positive or Timeout.InfiniteTimeSpan.");
-            }
+        set => _defaultTimeout = ValidTimeout(value);
+    }
 
-            _defaultTimeout = value;
-        }
+    /// <summary>
+    /// How long one connection attempt may take (token provider, TCP, TLS, WebSocket upgrade) before it fails with
+    /// <see cref="HubConnectionException"/>. Default 15 seconds; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than
+    /// <see cref="Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public TimeSpan ConnectTimeout
+    {
+        get => _connectTimeout;
+        set => _connectTimeout = ValidTimeout(value);
     }
 
     /// <summary>
@@ -76,6 +110,75 @@ public sealed class HubClientOptions
     }
 
     /// <summary>
+    /// How often the client sends a WebSocket keep-alive frame (<see cref="System.Net.WebSockets.ClientWebSocketOptions.KeepAliveInterval"/>).
+    /// Default 15 seconds; <see cref="TimeSpan.Zero"/> sends none.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    public TimeSpan KeepAliveInterval
+    {
+        get => _keepAliveInterval;
+        set => _keepAliveInterval = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The interval must be zero or positive.");
+    }
+
+    /// <summary>
+    /// How long the client waits for the answer to its keep-alive ping before it takes the connection as lost (and
+    /// reconnects), so a dead network is noticed even when no call is waiting
+    /// (<see cref="System.Net.WebSockets.ClientWebSocketOptions.KeepAliveTimeout"/>). Default 15 seconds;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> never gives up (keep-alives are then one-way). Only applies when
+    /// <see cref="KeepAliveInterval"/> is positive.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero or negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    public TimeSpan KeepAliveTimeout
+    {
+        get => _keepAliveTimeout;
+        set => _keepAliveTimeout = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be positive or Timeout.InfiniteTimeSpan.");
+    }
+
+    /// <summary>
+    /// When and how the client reconnects after its connection is lost; see <see cref="ReconnectPolicy"/>. Default:
+    /// reconnect for ever, from 1 second up to 30 seconds apart. <see cref="ReconnectPolicy.Disabled"/> turns it off.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
+    public ReconnectPolicy Reconnect
+    {
+        get => _reconnect;
+        set => _reconnect = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>
+    /// Whether calls made while the client is reconnecting wait for the new connection (bounded by their timeout) or
+    /// fail at once. Default <see cref="Client.CallsWhileReconnecting.Wait"/>.
+    /// </summary>
+    public CallsWhileReconnecting CallsWhileReconnecting { get; set; } = CallsWhileReconnecting.Wait;
+
+    /// <summary>
+    /// How many notifications a <see cref="HubClient.Subscribe{T}(string, CancellationToken)"/> stream holds for a
+    /// consumer that has not caught up. When one more arrives the stream ends with
+    /// <see cref="HubSubscriptionOverflowException"/> (after the ones held). Default 1000.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int StreamBufferCapacity
+    {
+        get => _streamBufferCapacity;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _streamBufferCapacity = value;
+        }
+    }
+
+    /// <summary>
+    /// Where the client logs its connection lifecycle (connected, lost, reconnect attempts, giving up) and the
+    /// exceptions of handlers. Default <see langword="null"/>: no logging. Payloads are logged only at Trace, and
+    /// tokens never.
+    /// </summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>
     /// Newtonsoft.Json settings used to turn params and handler results into JSON and replies and notification data
     /// into .NET types. Default: <c>new JsonSerializerSettings()</c>. Whatever these say, replies are read with
     /// <see cref="DateParseHandling.None"/> (a string that looks like a date stays a string until a typed conversion
@@ -89,10 +192,21 @@ public sealed class HubClientOptions
     }
 
     /// <summary>
-    /// Called when a subscription handler or a server-to-client call handler (see <see cref="HubClient.On(string, Func{Newtonsoft.Json.Linq.JToken?, Task{object?}})"/>)
-    /// throws, or when notification data does not convert to the handler's type. The arguments are the topic or
-    /// method name and the exception. The client carries on either way; this is only for logging. Default
-    /// <see langword="null"/> (errors are dropped). Exceptions thrown by this callback are ignored.
+    /// Called when a subscription handler or a server-to-client call handler (see <see cref="HubClient.On(string, Func{JToken?, Task{object?}})"/>)
+    /// throws, when notification data does not convert to the handler's type, or when a topic cannot be subscribed
+    /// again after a reconnect. The arguments are the topic or method name and the exception. The client carries on
+    /// either way; this is only for logging (the exception also goes to <see cref="Logger"/>). Default
+    /// <see langword="null"/>. Exceptions thrown by this callback are ignored.
     /// </summary>
     public Action<string, Exception>? OnHandlerError { get; set; }
+
+    private static TimeSpan ValidTimeout(TimeSpan value)
+    {
+        if (value != Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
+        return value;
+    }
 }

@@ -5,7 +5,9 @@ namespace Hub.Client;
 
 /// <summary>
 /// The connection to the server could not be made, was closed, or was lost, so a call cannot be sent or will not
-/// be answered. Every call still waiting for a reply when the connection ends fails with this exception.
+/// be answered. Every call still waiting for a reply when the connection ends fails with this exception (a call not
+/// yet sent waits for the reconnect instead); so do calls made while reconnecting with
+/// <see cref="CallsWhileReconnecting.FailFast"/>, and every call once the client has stopped for good.
 /// </summary>
 /// <example>
 /// <code>
@@ -15,7 +17,8 @@ namespace Hub.Client;
 /// }
 /// catch (HubConnectionException e) when (e.CloseStatus == WebSocketCloseStatus.EndpointUnavailable)
 /// {
-///     // 1001: the node is going away; connect again, possibly to another node.
+///     // 1001: the node went away while the call was in flight; the client is reconnecting (to the next
+///     // endpoint). Whether to call again is for the caller to judge: the method may have run.
 /// }
 /// </code>
 /// </example>

@@ -10,22 +10,29 @@ internal static class MessageWriter
 {
     /// <summary>A request (with <paramref name="id"/>) or a notification (without); no <c>params</c> member when <paramref name="parameters"/> is null.</summary>
     public static byte[] Request(JsonSerializer serializer, string method, JToken? parameters, long? id) =>
-        Write(writer =>
+        Write(writer => WriteRequestMembers(writer, serializer, method, parameters, id));
+
+    /// <summary>A batch: an array of requests and notifications, in the order given (PROTOCOL.md section 3).</summary>
+    public static byte[] Batch(JsonSerializer serializer, IEnumerable<(string Method, JToken? Parameters, long? Id)> requests)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None })
         {
-            writer.WritePropertyName("method");
-            writer.WriteValue(method);
-            if (parameters is not null)
+            writer.WriteStartArray();
+            foreach (var (method, parameters, id) in requests)
             {
-                writer.WritePropertyName("params");
-                serializer.Serialize(writer, parameters);
+                writer.WriteStartObject();
+                writer.WritePropertyName("jsonrpc");
+                writer.WriteValue("2.0");
+                WriteRequestMembers(writer, serializer, method, parameters, id);
+                writer.WriteEndObject();
             }
 
-            if (id is { } value)
-            {
-                writer.WritePropertyName("id");
-                writer.WriteValue(value);
-            }
-        });
+            writer.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
 
     /// <summary>A success reply to a server-to-client call.</summary>
     public static byte[] Result(JsonSerializer serializer, JToken id, JToken result) =>
@@ -64,6 +71,23 @@ internal static class MessageWriter
     /// </summary>
     public static JToken ToToken(JsonSerializer serializer, object? value) =>
         value is null ? JValue.CreateNull() : JToken.FromObject(value, serializer);
+
+    private static void WriteRequestMembers(JsonTextWriter writer, JsonSerializer serializer, string method, JToken? parameters, long? id)
+    {
+        writer.WritePropertyName("method");
+        writer.WriteValue(method);
+        if (parameters is not null)
+        {
+            writer.WritePropertyName("params");
+            serializer.Serialize(writer, parameters);
+        }
+
+        if (id is { } value)
+        {
+            writer.WritePropertyName("id");
+            writer.WriteValue(value);
+        }
+    }
 
     private static byte[] Write(Action<JsonTextWriter> members)
     {

@@ -11,6 +11,9 @@ using Hub.Client;
 
 public sealed class HubClientConnectionTests
 {
+    // These tests are about how a connection ends; with reconnecting on, it would not stay ended.
+    private static HubClientOptions NoReconnect() => new() { Reconnect = ReconnectPolicy.Disabled };
+
     [Fact]
     public async Task ConnectAsync_sends_request_headers_and_bearer_token()
     {
@@ -112,7 +115,7 @@ public sealed class HubClientConnectionTests
     public async Task Server_close_surfaces_close_status_and_description(WebSocketCloseStatus status, string description)
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri);
+        await using var client = await HubClient.ConnectAsync(server.Uri, NoReconnect());
         await client.CallAsync("echo").WaitAsync(Waits.Max);
 
         await server.CloseAsync(status, description);
@@ -154,7 +157,7 @@ public sealed class HubClientConnectionTests
     public async Task CallAsync_after_server_close_throws_HubConnectionException()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri);
+        await using var client = await HubClient.ConnectAsync(server.Uri, NoReconnect());
         await client.CallAsync("echo").WaitAsync(Waits.Max);
         await server.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "node going away");
         await client.Closed.WaitAsync(Waits.Max);
@@ -168,7 +171,7 @@ public sealed class HubClientConnectionTests
     public async Task Connection_lost_fails_pending_calls_without_close_status()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri);
+        await using var client = await HubClient.ConnectAsync(server.Uri, NoReconnect());
         var pending = client.CallAsync("hang");
         await server.WaitForRequestAsync("hang");
 
@@ -199,7 +202,7 @@ public sealed class HubClientConnectionTests
     public async Task Subscription_dispose_after_connection_closed_returns_quietly()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();
-        await using var client = await HubClient.ConnectAsync(server.Uri);
+        await using var client = await HubClient.ConnectAsync(server.Uri, NoReconnect());
         var subscription = await client.SubscribeAsync<JObject>("news", _ => { }).WaitAsync(Waits.Max);
         await server.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "node going away");
         await client.Closed.WaitAsync(Waits.Max);

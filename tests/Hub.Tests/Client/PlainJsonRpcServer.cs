@@ -23,9 +23,12 @@ namespace Hub.Tests.Client;
 /// answers), <c>gated</c> (answers its params once <see cref="OpenGateAsync"/> is called), <c>batched</c> (answers two
 /// calls together in one batch frame), <c>fragmented</c> (echo, in 7-byte frames), <c>whoami</c> (the upgrade's
 /// Authorization and X-Test headers), <c>subscribe</c>/<c>unsubscribe</c>/<c>get_subscriptions</c> (any topic but
-/// <c>forbidden</c>; a retained value is sent before the subscribe reply). Anything else: -32601.
+/// <c>forbidden</c>; a retained value is sent before the subscribe reply). Anything else: -32601. A batch is answered
+/// in one frame, its entries limited to <c>echo</c>, <c>add</c>, <c>fail</c> and <c>hang</c> (others: -32601).
+/// Several connections may come and go (a reconnecting client): the methods that act on "the connection" act on the
+/// latest one still open.
 /// </remarks>
-public sealed class PlainJsonRpcServer : IAsyncDisposable
+public sealed partial class PlainJsonRpcServer : IAsyncDisposable
 {
     private const string ForbiddenTopic = "forbidden";
 
@@ -40,7 +43,12 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
     private readonly List<TaskCompletionSource> _gatedAnswers = [];
     private readonly TaskCompletionSource<Connection> _firstConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _gateOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<JArray> _batches = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _connectionWaiters = [];
     private long _lastServerCallId;
+    private int _accepted;
+    private volatile bool _refuseConnections;
+    private (WebSocketCloseStatus Status, string Description)? _closeNewConnections;
 
     private PlainJsonRpcServer(WebApplication app, string? requiredToken)
     {
@@ -67,6 +75,62 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
         var bound = new Uri(app.Urls.Single());
         server.Uri = new UriBuilder(bound) { Scheme = "ws", Path = "/rpc" }.Uri;
         return server;
+    }
+
+    /// <summary>While true, upgrade requests are answered 503 (the server seems down to a reconnecting client).</summary>
+    public bool RefuseConnections
+    {
+        get => _refuseConnections;
+        set => _refuseConnections = value;
+    }
+
+    /// <summary>How many WebSocket connections were accepted so far.</summary>
+    public int AcceptedConnections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _accepted;
+            }
+        }
+    }
+
+    /// <summary>From now on, closes every new connection at once with <paramref name="status"/> (a server that keeps refusing).</summary>
+    public void CloseNewConnections(WebSocketCloseStatus status, string description)
+    {
+        lock (_gate)
+        {
+            _closeNewConnections = (status, description);
+        }
+    }
+
+    /// <summary>Completes once <paramref name="count"/> connections have been accepted in all; bounded by <see cref="Waits.Max"/>.</summary>
+    public Task WaitForConnectionsAsync(int count)
+    {
+        lock (_gate)
+        {
+            if (_accepted >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _connectionWaiters.Add((count, reached));
+            return reached.Task.WaitAsync(Waits.Max);
+        }
+    }
+
+    /// <summary>The batches (JSON arrays) received so far, in order.</summary>
+    public IReadOnlyList<JArray> Batches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _batches];
+            }
+        }
     }
 
     /// <summary>The first message received (already or later) that <paramref name="match"/> accepts; bounded by <see cref="Waits.Max"/>.</summary>
@@ -133,13 +197,13 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
         return subscribers.Length;
     }
 
-    /// <summary>Sends raw text to the first connection.</summary>
-    public async Task SendRawAsync(string text) => await (await FirstConnectionAsync()).SendAsync(text);
+    /// <summary>Sends raw text to the connection.</summary>
+    public async Task SendRawAsync(string text) => await (await CurrentConnectionAsync()).SendAsync(text);
 
-    /// <summary>Calls <paramref name="method"/> on the first connection's client (id "s:N") and returns its reply.</summary>
+    /// <summary>Calls <paramref name="method"/> on the connection's client (id "s:N") and returns its reply.</summary>
     public async Task<JObject> CallClientAsync(string method, JToken? parameters)
     {
-        var connection = await FirstConnectionAsync();
+        var connection = await CurrentConnectionAsync();
         var id = "s:" + Interlocked.Increment(ref _lastServerCallId);
         var reply = new TaskCompletionSource<JObject>(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.ServerCalls[id] = reply;
@@ -154,10 +218,12 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
         return await reply.Task.WaitAsync(Waits.Max);
     }
 
-    /// <summary>Starts the closing handshake on the first connection with the given status and reason.</summary>
-    public async Task CloseAsync(WebSocketCloseStatus status, string description)
+    /// <summary>Starts the closing handshake on the connection with the given status and reason.</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string description) =>
+        await CloseAsync(await CurrentConnectionAsync(), status, description);
+
+    private static async Task CloseAsync(Connection connection, WebSocketCloseStatus status, string description)
     {
-        var connection = await FirstConnectionAsync();
         await connection.SendLock.WaitAsync();
         try
         {
@@ -169,10 +235,10 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Drops the first connection's TCP connection without a close frame.</summary>
+    /// <summary>Drops the connection's TCP connection without a close frame.</summary>
     public async Task AbortAsync()
     {
-        var connection = await FirstConnectionAsync();
+        var connection = await CurrentConnectionAsync();
         lock (_gate)
         {
             if (_connections.Contains(connection))
@@ -216,38 +282,29 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private static string Notification(string method, JToken? data)
-    {
-        var message = new JObject { ["jsonrpc"] = "2.0", ["method"] = method };
-        if (data is not null && data.Type != JTokenType.Null)
-        {
-            message["params"] = data;
-        }
-
-        return message.ToString(Formatting.None);
-    }
-
-    private static JObject Result(JToken? id, JToken? result) =>
-        new() { ["jsonrpc"] = "2.0", ["result"] = result ?? JValue.CreateNull(), ["id"] = id };
-
-    private static JObject Error(JToken? id, int code, string message, JToken? data = null)
-    {
-        var error = new JObject { ["code"] = code, ["message"] = message };
-        if (data is not null)
-        {
-            error["data"] = data;
-        }
-
-        return new JObject { ["jsonrpc"] = "2.0", ["error"] = error, ["id"] = id };
-    }
-
     private Task<Connection> FirstConnectionAsync() => _firstConnection.Task.WaitAsync(Waits.Max);
+
+    /// <summary>The latest connection still open, or the first one when none is.</summary>
+    private async Task<Connection> CurrentConnectionAsync()
+    {
+        var first = await FirstConnectionAsync();
+        lock (_gate)
+        {
+            return _connections.Count > 0 ? _connections[^1] : first;
+        }
+    }
 
     private async Task AcceptAsync(HttpContext context)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        if (_refuseConnections)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
 
@@ -264,12 +321,24 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
         };
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         var connection = new Connection(context, socket, headers);
+        (WebSocketCloseStatus Status, string Description)? closeAtOnce;
+        List<TaskCompletionSource> reached;
         lock (_gate)
         {
             _connections.Add(connection);
+            _accepted++;
+            reached = _connectionWaiters.Where(w => w.Count <= _accepted).Select(w => w.Reached).ToList();
+            _connectionWaiters.RemoveAll(w => w.Count <= _accepted);
+            closeAtOnce = _closeNewConnections;
         }
 
         _firstConnection.TrySetResult(connection);
+        reached.ForEach(r => r.TrySetResult());
+        if (closeAtOnce is { } close)
+        {
+            await CloseAsync(connection, close.Status, close.Description);
+        }
+
         try
         {
             await ReceiveAsync(connection);
@@ -329,20 +398,29 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
     private void Handle(Connection connection, string text)
     {
         using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
-        if (JToken.ReadFrom(reader) is not JObject message)
+        var token = JToken.ReadFrom(reader);
+        if (token is JArray batch)
+        {
+            lock (_gate)
+            {
+                _batches.Add(batch);
+            }
+
+            foreach (var entry in batch.OfType<JObject>())
+            {
+                Record(entry);
+            }
+
+            _ = Task.Run(() => AnswerBatchAsync(connection, batch));
+            return;
+        }
+
+        if (token is not JObject message)
         {
             return;
         }
 
-        lock (_gate)
-        {
-            _received.Add(message);
-            foreach (var waiter in _waiters.Where(w => w.Match(message)).ToList())
-            {
-                _waiters.Remove(waiter);
-                waiter.Found.TrySetResult(message);
-            }
-        }
+        Record(message);
 
         if (message["method"] is not null)
         {
@@ -360,124 +438,16 @@ public sealed class PlainJsonRpcServer : IAsyncDisposable
         }
     }
 
-    private async Task AnswerAsync(Connection connection, JObject request)
+    private void Record(JObject message)
     {
-        var id = request["id"];
-        var parameters = request["params"];
-        switch ((string?)request["method"])
-        {
-            case "echo":
-                await connection.SendAsync(Result(id, parameters));
-                break;
-            case "add":
-                var a = parameters is JArray ? parameters[0]! : parameters!["a"]!;
-                var b = parameters is JArray ? parameters[1]! : parameters!["b"]!;
-                var sum = a.Type == JTokenType.Integer && b.Type == JTokenType.Integer
-                    ? new JValue((long)a + (long)b)
-                    : new JValue((double)a + (double)b);
-                await connection.SendAsync(Result(id, sum));
-                break;
-            case "fail":
-                await connection.SendAsync(Error(id, -32050, "Computer says no.", new JObject { ["reason"] = "because" }));
-                break;
-            case "hang":
-                break;
-            case "gated":
-                var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                lock (_gate)
-                {
-                    _gatedAnswers.Add(answered);
-                }
-
-                await _gateOpen.Task;
-                await connection.SendAsync(Result(id, parameters));
-                answered.TrySetResult();
-                break;
-            case "batched":
-                await AnswerBatchedAsync(connection, request);
-                break;
-            case "fragmented":
-                await connection.SendFragmentedAsync(Result(id, parameters).ToString(Formatting.None), 7);
-                break;
-            case "whoami":
-                await connection.SendAsync(Result(id, connection.Headers));
-                break;
-            case "subscribe":
-                await SubscribeAsync(connection, id, parameters);
-                break;
-            case "unsubscribe":
-                foreach (var topic in parameters?.Values<string>() ?? [])
-                {
-                    lock (_gate)
-                    {
-                        connection.Topics.Remove(topic!);
-                    }
-                }
-
-                await connection.SendAsync(Result(id, Subscriptions(connection)));
-                break;
-            case "get_subscriptions":
-                await connection.SendAsync(Result(id, Subscriptions(connection)));
-                break;
-            default:
-                await connection.SendAsync(Error(id, -32601, "Method not found"));
-                break;
-        }
-    }
-
-    private async Task SubscribeAsync(Connection connection, JToken? id, JToken? parameters)
-    {
-        var topics = parameters?.Values<string>().ToArray() ?? [];
-        if (topics.Contains(ForbiddenTopic))
-        {
-            await connection.SendAsync(Error(id, -32602, "Invalid params", new JArray(ForbiddenTopic)));
-            return;
-        }
-
-        var retained = new List<string>();
         lock (_gate)
         {
-            foreach (var topic in topics)
+            _received.Add(message);
+            foreach (var waiter in _waiters.Where(w => w.Match(message)).ToList())
             {
-                if (connection.Topics.Add(topic!) && _retained.TryGetValue(topic!, out var value))
-                {
-                    retained.Add(Notification(topic!, value));
-                }
+                _waiters.Remove(waiter);
+                waiter.Found.TrySetResult(message);
             }
-        }
-
-        foreach (var notification in retained)
-        {
-            await connection.SendAsync(notification);
-        }
-
-        await connection.SendAsync(Result(id, Subscriptions(connection)));
-    }
-
-    private JArray Subscriptions(Connection connection)
-    {
-        lock (_gate)
-        {
-            return new JArray(connection.Topics.Order(StringComparer.Ordinal));
-        }
-    }
-
-    private async Task AnswerBatchedAsync(Connection connection, JObject request)
-    {
-        JArray? replies = null;
-        lock (_gate)
-        {
-            _batch.Add((connection, request));
-            if (_batch.Count == 2)
-            {
-                replies = new JArray(_batch.Select(entry => Result(entry.Request["id"], entry.Request["params"])));
-                _batch.Clear();
-            }
-        }
-
-        if (replies is not null)
-        {
-            await connection.SendAsync(replies.ToString(Formatting.None));
         }
     }
 

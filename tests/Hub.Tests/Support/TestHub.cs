@@ -25,10 +25,13 @@ public sealed class TestHub : IAsyncDisposable
 
     internal HubRuntime Runtime => App.Services.GetRequiredService<HubRuntimeHolder>().Ready.Result;
 
-    /// <summary>Starts a hub with the demo service; <paramref name="settings"/> are extra configuration keys (<c>Hub:Engine:max-in-flight</c>, ...).</summary>
-    public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<HubBuilder>? configure = null)
+    /// <summary>
+    /// Starts a hub with the demo service; <paramref name="settings"/> are extra configuration keys (<c>Hub:Engine:max-in-flight</c>, ...);
+    /// <paramref name="url"/> is where it listens (default <c>http://127.0.0.1:0</c>, a free port), fixed when a test restarts a hub in the same place.
+    /// </summary>
+    public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<HubBuilder>? configure = null, string? url = null)
     {
-        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", Environment.GetEnvironmentVariable("HUB_TEST_LOG") ?? "Warning" };
+        var args = new List<string> { "--urls", url ?? "http://127.0.0.1:0", "--Logging:LogLevel:Default", Environment.GetEnvironmentVariable("HUB_TEST_LOG") ?? "Warning" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             args.Add("--" + key);

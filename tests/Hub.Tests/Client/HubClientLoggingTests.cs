@@ -1,0 +1,89 @@
+using System.Net.WebSockets;
+using Hub.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json.Linq;
+using Xunit;
+
+namespace Hub.Tests.Client;
+
+// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
+using Hub.Client;
+
+public sealed class HubClientLoggingTests
+{
+    [Fact]
+    public async Task Handler_exception_is_logged_as_error_with_the_exception()
+    {
+        await using var server = await PlainJsonRpcServer.StartAsync();
+        var logger = new CapturingLogger();
+        await using var client = await HubClient.ConnectAsync(server.Uri, new HubClientOptions { Logger = logger });
+        await using var subscription = await client.SubscribeAsync<JObject>("news", _ => throw new InvalidOperationException("handler bug")).WaitAsync(Waits.Max);
+
+        await server.PublishAsync("news", new JObject());
+
+        var entry = await logger.WaitForAsync(e => e.Level == LogLevel.Error);
+        Assert.Equal("handler bug", entry.Exception?.Message);
+        Assert.Contains("news", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Lost_connection_is_logged_as_warning_and_the_reconnect_as_information()
+    {
+        await using var server = await PlainJsonRpcServer.StartAsync();
+        var logger = new CapturingLogger();
+        var options = HubClientReconnectTests.Fast();
+        options.Logger = logger;
+        await using var client = await HubClient.ConnectAsync(server.Uri, options);
+        await logger.WaitForAsync(e => e.Level == LogLevel.Information);
+
+        await server.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "node going away");
+
+        var lost = await logger.WaitForAsync(e => e.Level == LogLevel.Warning);
+        Assert.Contains("EndpointUnavailable", lost.Message, StringComparison.Ordinal);
+        await logger.WaitForAsync(e => e.Level == LogLevel.Information && e.Index > lost.Index);
+    }
+
+    private sealed record Entry(int Index, LogLevel Level, string Message, Exception? Exception);
+
+    private sealed class CapturingLogger : ILogger
+    {
+        private readonly Lock _gate = new();
+        private readonly List<Entry> _entries = [];
+        private readonly List<(Func<Entry, bool> Match, TaskCompletionSource<Entry> Found)> _waiters = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_gate)
+            {
+                var entry = new Entry(_entries.Count, logLevel, formatter(state, exception), exception);
+                _entries.Add(entry);
+                foreach (var waiter in _waiters.Where(w => w.Match(entry)).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Found.TrySetResult(entry);
+                }
+            }
+        }
+
+        /// <summary>The first entry (already logged or to come) that <paramref name="match"/> accepts; bounded by <see cref="Waits.Max"/>.</summary>
+        public Task<Entry> WaitForAsync(Func<Entry, bool> match)
+        {
+            lock (_gate)
+            {
+                if (_entries.FirstOrDefault(match) is { } found)
+                {
+                    return Task.FromResult(found);
+                }
+
+                var waiter = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((match, waiter));
+                return waiter.Task.WaitAsync(Waits.Max);
+            }
+        }
+    }
+}

@@ -17,7 +17,12 @@ public sealed class RawSocket : IAsyncDisposable
         _receiving = receive ? ReceiveLoopAsync() : Task.CompletedTask;
     }
 
+    private int _received;
+
     public WebSocketState State => _socket.State;
+
+    /// <summary>How many whole messages have arrived so far.</summary>
+    public int ReceivedCount => Volatile.Read(ref _received);
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
@@ -129,6 +134,7 @@ public sealed class RawSocket : IAsyncDisposable
                 if (result.EndOfMessage)
                 {
                     _frames.Writer.TryWrite(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+                    Interlocked.Increment(ref _received);
                     message.SetLength(0);
                 }
             }

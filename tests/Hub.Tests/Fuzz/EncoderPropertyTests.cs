@@ -13,7 +13,7 @@ namespace Hub.Tests.Fuzz;
 /// </summary>
 public sealed class EncoderPropertyTests
 {
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 500)]
     public Property Reply_to_a_valid_request_is_strict_json_in_member_order_and_echoes_the_id_exactly() =>
         Prop.ForAll(MessageGen.ValidMessage.Where(m => !m.IsNotification).ToArbitrary(), message =>
         {

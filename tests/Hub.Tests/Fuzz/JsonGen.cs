@@ -89,19 +89,12 @@ internal static class JsonGen
     /// A value of depth exactly <paramref name="depth"/> in the README's count (a scalar 0, a container one more than
     /// its deepest member): a spine of arrays and objects with shallow siblings along it.
     /// </summary>
-    public static Gen<JToken> OfDepth(int depth)
-    {
-        if (depth == 0)
-        {
-            return Scalar;
-        }
-
-        return from inner in OfDepth(depth - 1)
-               from isArray in Gen.Elements(true, false)
-               from siblings in Gen.Choose(0, 2).SelectMany(n => Gen.ListOf(depth > 1 ? Tree(3, Math.Min(depth - 1, 2)) : Scalar, n))
-               from position in Gen.Choose(0, siblings.Count)
-               select Spine(inner, isArray, siblings, position);
-    }
+    public static Gen<JToken> OfDepth(int depth) => depth == 0
+        ? Scalar
+        : from leaf in Scalar
+          from bottom in SpineLevel(Scalar)
+          from levels in Gen.ListOf(SpineLevel(Tree(3, 1)), depth - 1)
+          select levels.Prepend(bottom).Aggregate(leaf, (inner, level) => Spine(inner, level.IsArray, level.Siblings, level.Position));
 
     /// <summary>The token the parser makes of an integer token: a long where it fits, else the digits as <see cref="IntegerText"/>.</summary>
     public static JToken IntegerTokenValue(string token) =>
@@ -133,14 +126,20 @@ internal static class JsonGen
             .Select(members =>
             {
                 var obj = new JObject();
-                foreach (var (name, value) in members)
+                foreach (var (name, value) in members.DistinctBy(m => m.Item1, StringComparer.Ordinal))
                 {
-                    // A repeated name keeps the last value at the first position, as the parser does.
-                    obj[name] = value;
+                    obj.Add(name, value);
                 }
 
                 return (JToken)obj;
             });
+
+    /// <summary>One level of a spine: array or object, and where the deeper member goes among a few siblings.</summary>
+    private static Gen<(bool IsArray, List<JToken> Siblings, int Position)> SpineLevel(Gen<JToken> sibling) =>
+        from isArray in Gen.Elements(true, false)
+        from siblings in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Choose(1, 2))).SelectMany(n => Gen.ListOf(sibling, n))
+        from position in Gen.Choose(0, siblings.Count)
+        select (isArray, siblings, position);
 
     private static JToken Spine(JToken inner, bool isArray, IList<JToken> siblings, int position)
     {

@@ -17,7 +17,7 @@ namespace Hub.Tests.Fuzz;
 /// </summary>
 public sealed partial class JsonTextPropertyTests
 {
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 500)]
     public Property Write_then_parse_gives_an_equal_value_and_writing_again_gives_the_same_bytes() =>
         Prop.ForAll(JsonGen.Value.Select(v => new ValueCase(v, 0)).ToArbitrary(), c =>
         {
@@ -41,7 +41,7 @@ public sealed partial class JsonTextPropertyTests
             AssertSame(c.Value, document.RootElement);
         });
 
-    [Property(MaxTest = 500)]
+    [Property(MaxTest = 300)]
     public Property Any_valid_spelling_of_a_value_reads_back_to_the_canonical_bytes() =>
         Prop.ForAll(Gen.Zip(JsonGen.Value, Gen.Choose(0, int.MaxValue - 1)).Select(p => new ValueCase(p.Item1, p.Item2)).ToArbitrary(), c =>
         {
@@ -53,7 +53,7 @@ public sealed partial class JsonTextPropertyTests
             Assert.Equal(JsonGen.Write(c.Value), JsonGen.Write(parsed));
         });
 
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 500)]
     public Property String_is_written_with_minimal_escaping_and_reads_back_the_same() =>
         Prop.ForAll(JsonGen.Text.Select(s => new ValueCase(new JValue(s), 0)).ToArbitrary(), c =>
         {
@@ -76,7 +76,7 @@ public sealed partial class JsonTextPropertyTests
             Assert.Equal(c.Value == 0 ? 0 : c.Value, double.Parse(text, CultureInfo.InvariantCulture));
         });
 
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 500)]
     public Property EcmaNumber_Format_uses_plain_digits_from_1e_minus_6_to_1e21_and_a_signed_lowercase_exponent_outside() =>
         Prop.ForAll(JsonGen.FiniteDouble.Select(d => new DoubleCase(d)).ToArbitrary(), c =>
         {

@@ -17,7 +17,7 @@ public sealed class ParserPropertyTests
     public Property Parse_of_random_bytes_never_throws_and_gives_a_well_formed_frame() =>
         Prop.ForAll(MessageGen.RandomBytes.ToArbitrary(), input => { FrameAssert.WellFormed(input.Bytes); });
 
-    [Property(MaxTest = 1000)]
+    [Property(MaxTest = 500)]
     public Property Parse_of_json_fragments_never_throws_and_gives_a_well_formed_frame() =>
         Prop.ForAll(MessageGen.Fragments.ToArbitrary(), input => { FrameAssert.WellFormed(input.Bytes); });
 

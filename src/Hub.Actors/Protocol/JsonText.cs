@@ -68,9 +68,19 @@ internal static class JsonText
                 {
                     var name = reader.GetString()!;
                     reader.Read();
+                    var value = ReadValue(ref reader);
 
-                    // A repeated name keeps the last value at the first position (PROTOCOL.md section 2).
-                    obj[name] = ReadValue(ref reader);
+                    // A repeated name keeps the last value at the first position (PROTOCOL.md section 2). Not through
+                    // obj[name] or JProperty.Value: Newtonsoft skips that assignment when the old and new values are
+                    // doubles it deems approximately equal (1e-300 and 2e-300), which would keep the first value.
+                    if (obj.Property(name, StringComparison.Ordinal) is { } repeated)
+                    {
+                        repeated.Replace(new JProperty(name, value));
+                    }
+                    else
+                    {
+                        obj.Add(name, value);
+                    }
                 }
 
                 return obj;

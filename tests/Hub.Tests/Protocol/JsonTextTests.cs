@@ -282,6 +282,18 @@ public sealed class JsonTextTests
         Assert.Equal("{\"a\":{\"x\":null},\"b\":true}", Write(root));
     }
 
+    [Theory]
+    [InlineData("{\"a\":1e-300,\"b\":2,\"a\":-1e-300}", "{\"a\":-1e-300,\"b\":2}")]
+    [InlineData("{\"a\":0.5,\"a\":0.5000000000000001}", "{\"a\":0.5000000000000001}")]
+    [InlineData("{\"a\":1.5,\"a\":1.5}", "{\"a\":1.5}")]
+    public void TryParse_repeated_member_keeps_the_last_double_even_when_nearly_equal_to_the_first(string text, string expected)
+    {
+        // Newtonsoft's JValue equality compares doubles approximately; assigning through obj[name] kept the first.
+        var root = JsonText.TryParse(Encoding.UTF8.GetBytes(text), MaxDepth, out _);
+
+        Assert.Equal(expected, Write(root));
+    }
+
     [Fact]
     public void TryParse_member_names_are_case_sensitive()
     {

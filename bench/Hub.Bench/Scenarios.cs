@@ -15,7 +15,7 @@ internal static class Scenarios
 
     public static FanoutOptions Fanout(BenchOptions o) =>
         new(o.Int("subscribers", 1000), o.Int("publishes-in-flight", 16), o.Double("duration", 10), o.Double("warmup", 3),
-            o.Int("payload", 100), o.Int("window", 200), o.Double("rate", 0), o.Double("drain", 5));
+            o.Int("payload", 100), o.Int("window", 32), o.Double("rate", 0), o.Double("drain", 5));
 
     public static IdleOptions Idle(BenchOptions o) =>
         new(o.Int("max", 20_000), o.Double("time-limit", 60), o.Double("hold", 2));

@@ -16,7 +16,7 @@ app.Map("/ws", async context =>
     }
 
     using var socket = await context.WebSockets.AcceptWebSocketAsync();
-    var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    var buffer = ArrayPool<byte>.Shared.Rent(4 * 1024);
     try
     {
         while (true)

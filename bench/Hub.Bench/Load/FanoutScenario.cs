@@ -11,7 +11,7 @@ namespace Hub.Bench.Load;
 /// 1,000); <paramref name="Rate"/> caps publishes per second (0: as fast as the window allows).
 /// </summary>
 internal sealed record FanoutOptions(
-    int Subscribers, int InFlight, double DurationSeconds, double WarmupSeconds, int PayloadBytes = 100, int Window = 200,
+    int Subscribers, int InFlight, double DurationSeconds, double WarmupSeconds, int PayloadBytes = 100, int Window = 32,
     double Rate = 0, double DrainSeconds = 5, double SubscribeTimeoutSeconds = 30);
 
 internal sealed record FanoutResult(

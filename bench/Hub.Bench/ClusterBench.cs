@@ -50,7 +50,7 @@ internal static class ClusterBench
             var problems = new List<string>();
             var fanoutOptions = new FanoutOptions(
                 options.Int("subscribers", 6), options.Int("publishes-in-flight", 64), options.Double("duration", 10), options.Double("warmup", 3),
-                options.Int("payload", 100), options.Int("window", 1000), options.Double("rate", 10_000), options.Double("drain", 5));
+                options.Int("payload", 100), options.Int("window", 200), options.Double("rate", 10_000), options.Double("drain", 5));
             for (var run = 1; run <= runs; run++)
             {
                 Console.WriteLine($"--- cluster run {run}/{runs}: rpc over {Nodes} nodes");

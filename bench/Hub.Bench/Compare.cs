@@ -71,15 +71,20 @@ internal static class Compare
         switch (result)
         {
             case RpcResult rpc:
-                if (scenario == "rpc")
+                var throughput = scenario != "latency";
+                if (throughput)
                 {
                     m.Add(scenario, "calls/s", kind, rpc.CallsPerSecond);
-                    m.Add(scenario, "p90 µs", kind, rpc.Latency.P90);
                 }
 
                 m.Add(scenario, "p50 µs", kind, rpc.Latency.P50);
+                if (throughput)
+                {
+                    m.Add(scenario, "p90 µs", kind, rpc.Latency.P90);
+                }
+
                 m.Add(scenario, "p99 µs", kind, rpc.Latency.P99);
-                if (scenario == "rpc")
+                if (throughput)
                 {
                     m.Add(scenario, "p99.9 µs", kind, rpc.Latency.P999);
                 }
@@ -115,6 +120,7 @@ internal static class Compare
     {
         m.Add(scenario, "load gen cpu %", kind, cpu.LoadPercent);
         m.Add(scenario, "server cpu %", kind, cpu.ServerPercent);
+        m.Add(scenario, "machine cpu %", kind, cpu.MachinePercent);
     }
 
     /// <summary>The targets, each met or missed, from the medians.</summary>

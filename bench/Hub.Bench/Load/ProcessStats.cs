@@ -33,6 +33,31 @@ internal static class ProcessStats
         }
     }
 
+    /// <summary>CPU time every core of the machine spent busy (not idle nor waiting for I/O), from /proc/stat.</summary>
+    public static TimeSpan MachineBusyTime()
+    {
+        try
+        {
+            using var reader = new StreamReader("/proc/stat");
+            var fields = reader.ReadLine()!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            long busy = 0;
+            for (var i = 1; i < fields.Length && i <= 8; i++)
+            {
+                // user nice system idle iowait irq softirq steal: idle (4th) and iowait (5th) are not busy.
+                if (i is not (4 or 5))
+                {
+                    busy += long.Parse(fields[i], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return TimeSpan.FromSeconds(busy / ClockTicksPerSecond);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or NullReferenceException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
     /// <summary>VmRSS of <paramref name="pid"/> in bytes, 0 when it cannot be read.</summary>
     public static long ResidentBytes(int pid)
     {

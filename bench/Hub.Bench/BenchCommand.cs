@@ -20,7 +20,8 @@ internal static class BenchCommand
 
         Target of rpc/latency/fanout/idle: --target hub|raw|signalr|echo (started by the bench; default hub), or
         --url ws://127.0.0.1:PORT/rpc [--dialect jsonrpc|signalr|echo] [--pid SERVER_PID] for a server already running.
-        Extra server arguments: --hub-args="--Hub:Engine:max-in-flight=1024" (likewise --raw-args, --signalr-args).
+        Extra server arguments: --hub-args="--Hub:Engine:max-in-flight=1024" (likewise --raw-args, --signalr-args, --echo-args);
+        environment of every server started: --server-env=DOTNET_gcServer=0,DOTNET_TieredPGO=0.
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -74,7 +75,7 @@ internal static class BenchCommand
         }
 
         var kind = options.String("target", "hub");
-        await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), cancellationToken);
+        await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), Scenarios.ServerEnvironment(options), cancellationToken);
         Console.WriteLine($"{kind}: pid {server.Pid}, {server.Target.Endpoints[0]}");
         Console.WriteLine(await Scenarios.RunAsync(scenario, server.Target, options, cancellationToken));
         return 0;

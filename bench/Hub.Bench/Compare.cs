@@ -24,10 +24,10 @@ internal static class Compare
             {
                 foreach (var kind in targets.Where(k => Scenarios.Applies(scenario, k)))
                 {
-                    Console.WriteLine($"--- run {run}/{runs}: {scenario} against {kind}");
+                    Console.WriteLine($"--- run {run}/{runs}: {scenario} against {kind} ({Machine.LoadAverage()})");
                     try
                     {
-                        await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), cancellationToken);
+                        await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), Scenarios.ServerEnvironment(options), cancellationToken);
                         var result = await Scenarios.RunAsync(scenario, server.Target, options, cancellationToken);
                         Console.WriteLine(result);
                         Record(measurements, scenario, kind, result, problems, run);

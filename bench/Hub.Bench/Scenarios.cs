@@ -35,4 +35,11 @@ internal static class Scenarios
     /// <summary>Extra arguments for a server the bench starts: <c>--hub-args="--Hub:Engine:max-in-flight=1024 ..."</c> for the hub.</summary>
     public static IReadOnlyList<string> ServerArgs(BenchOptions o, string kind) =>
         o.String(kind + "-args") is { } text ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+
+    /// <summary>Environment for every server the bench starts: <c>--server-env=DOTNET_gcServer=0,DOTNET_TieredPGO=0</c>.</summary>
+    public static IReadOnlyDictionary<string, string> ServerEnvironment(BenchOptions o) =>
+        (o.String("server-env") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty, StringComparer.Ordinal);
 }

@@ -38,7 +38,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     };
 
     /// <summary>Starts <paramref name="kind"/> (hub, raw, signalr, echo) with <paramref name="extraArgs"/> and waits until it serves.</summary>
-    public static async Task<ServerProcess> StartAsync(string kind, IReadOnlyList<string> extraArgs, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(
+        string kind, IReadOnlyList<string> extraArgs, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var dll = Locate(kind);
         var info = new ProcessStartInfo("dotnet")
@@ -57,6 +58,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         foreach (var arg in extraArgs)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -78,6 +78,11 @@ internal static class BenchCommand
         await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), Scenarios.ServerEnvironment(options), cancellationToken);
         Console.WriteLine($"{kind}: pid {server.Pid}, {server.Target.Endpoints[0]}");
         Console.WriteLine(await Scenarios.RunAsync(scenario, server.Target, options, cancellationToken));
+        if (server.Exited is { } exited)
+        {
+            return Fail("FAILED: " + exited);
+        }
+
         return 0;
     }
 

@@ -30,6 +30,14 @@ internal static class Compare
                         await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), Scenarios.ServerEnvironment(options), cancellationToken);
                         var result = await Scenarios.RunAsync(scenario, server.Target, options, cancellationToken);
                         Console.WriteLine(result);
+                        if (server.Exited is { } exited)
+                        {
+                            // A server that died mid-scenario leaves figures that mean nothing.
+                            Console.WriteLine("FAILED: " + exited);
+                            problems.Add($"run {run} {scenario} {kind}: {exited.Split('\n')[0]}");
+                            continue;
+                        }
+
                         Record(measurements, scenario, kind, result, problems, run);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -90,6 +98,12 @@ internal static class Compare
                 }
 
                 AddCpu(m, scenario, kind, rpc.Cpu);
+                if (throughput && rpc.CallsPerSecond > 0)
+                {
+                    // CPU per call: what the server spends, whatever else runs on the machine.
+                    m.Add(scenario, "server cpu µs/call", kind, rpc.Cpu.ServerPercent / 100 / rpc.CallsPerSecond * 1e6);
+                }
+
                 if (rpc.Errors > 0 || rpc.Failure is not null)
                 {
                     problems.Add($"run {run} {scenario} {kind}: {rpc.Errors} errors {rpc.Failure}");
@@ -103,6 +117,11 @@ internal static class Compare
                 m.Add(scenario, "p99 µs", kind, fanout.Latency.P99);
                 m.Add(scenario, "lost", kind, fanout.Lost);
                 AddCpu(m, scenario, kind, fanout.Cpu);
+                if (fanout.DeliveriesPerSecond > 0)
+                {
+                    m.Add(scenario, "server cpu µs/delivery", kind, fanout.Cpu.ServerPercent / 100 / fanout.DeliveriesPerSecond * 1e6);
+                }
+
                 if (fanout.Errors > 0 || fanout.Failure is not null || fanout.Disconnected > 0)
                 {
                     problems.Add($"run {run} {scenario} {kind}: {fanout.Errors} errors, {fanout.Disconnected} disconnected {fanout.Failure}");
@@ -111,7 +130,10 @@ internal static class Compare
                 break;
             case IdleResult idle:
                 m.Add(scenario, "connections", kind, idle.Opened);
-                m.Add(scenario, "KiB/connection", kind, idle.BytesPerConnection / 1024);
+                if (double.IsFinite(idle.BytesPerConnection))
+                {
+                    m.Add(scenario, "KiB/connection", kind, idle.BytesPerConnection / 1024);
+                }
                 break;
         }
     }
@@ -149,6 +171,11 @@ internal static class Compare
         Check("fanout deliveries/s hub/raw", m.Median("fanout", "deliveries/s", "hub") / m.Median("fanout", "deliveries/s", "raw"), true, 0.8, "x");
         Check("fanout deliveries/s hub/signalr", m.Median("fanout", "deliveries/s", "hub") / m.Median("fanout", "deliveries/s", "signalr"), true, 2, "x");
         Check("fanout lost (worst run)", m.Max("fanout", "lost", "hub"), false, 0, string.Empty);
+        // The same ratios per server CPU second: less sensitive to whatever else runs on the machine.
+        Check("rpc per server cpu: hub/signalr", m.Median("rpc", "server cpu µs/call", "signalr") / m.Median("rpc", "server cpu µs/call", "hub"), true, 1.2, "x");
+        Check("rpc per server cpu: hub/raw", m.Median("rpc", "server cpu µs/call", "raw") / m.Median("rpc", "server cpu µs/call", "hub"), true, 0.8, "x");
+        Check("fanout per server cpu: hub/raw", m.Median("fanout", "server cpu µs/delivery", "raw") / m.Median("fanout", "server cpu µs/delivery", "hub"), true, 0.8, "x");
+        Check("fanout per server cpu: hub/signalr", m.Median("fanout", "server cpu µs/delivery", "signalr") / m.Median("fanout", "server cpu µs/delivery", "hub"), true, 2, "x");
         Check("idle connections hub", m.Median("idle", "connections", "hub"), true, 20_000, string.Empty);
         Check("idle KiB/connection hub", m.Median("idle", "KiB/connection", "hub"), false, 16, " KiB");
         return text.ToString();

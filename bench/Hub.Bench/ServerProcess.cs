@@ -28,6 +28,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseUri { get; private set; } = null!;
 
+    /// <summary>Null while the server runs; otherwise its exit code and last lines of output.</summary>
+    public string? Exited => _process.HasExited ? $"{Kind} exited with code {_process.ExitCode}:\n{Tail()}" : null;
+
     public Target Target => Target.Single(Kind, DialectOf(Kind), new Uri($"ws://{BaseUri.Authority}{Wire.PathOf(DialectOf(Kind))}"), Pid);
 
     public static WireDialect DialectOf(string kind) => kind switch

@@ -14,11 +14,11 @@ internal sealed record IdleResult(
     string Target, int Opened, int Max, int Failed, string? FirstFailure, long ResidentBefore, long ResidentAfter, int Measured,
     double OpenSeconds, long OpenFilesLimit)
 {
-    public double BytesPerConnection => Measured > 0 ? (double)(ResidentAfter - ResidentBefore) / Measured : 0;
+    public double BytesPerConnection => Measured > 0 && ResidentAfter > 0 ? (double)(ResidentAfter - ResidentBefore) / Measured : double.NaN;
 
     public override string ToString() =>
         $"idle {Target}: {Opened:N0} connections open (asked {Max:N0}, in {OpenSeconds:F1} s; {Failed} failed{(FirstFailure is null ? string.Empty : ": " + FirstFailure)})\n"
-        + $"  server VmRSS {ResidentBefore / 1048576.0:F1} MiB -> {ResidentAfter / 1048576.0:F1} MiB: {BytesPerConnection / 1024:F1} KiB per connection "
+        + (ResidentAfter == 0 ? "  server VmRSS unreadable after the ramp: the server is gone " : $"  server VmRSS {ResidentBefore / 1048576.0:F1} MiB -> {ResidentAfter / 1048576.0:F1} MiB: {BytesPerConnection / 1024:F1} KiB per connection ")
         + $"(over {Measured:N0})\n  open-files limit of the load generator: {OpenFilesLimit:N0}";
 }
 

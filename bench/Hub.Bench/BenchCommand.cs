@@ -22,6 +22,7 @@ internal static class BenchCommand
         --url ws://127.0.0.1:PORT/rpc [--dialect jsonrpc|signalr|echo] [--pid SERVER_PID] for a server already running.
         Extra server arguments: --hub-args="--Hub:Engine:max-in-flight=1024" (likewise --raw-args, --signalr-args, --echo-args);
         environment of every server started: --server-env=DOTNET_gcServer=0,DOTNET_TieredPGO=0.
+        Client: --client raw (a minimal WebSocket client on a bare socket, the default) or managed (ClientWebSocket).
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -39,6 +40,7 @@ internal static class BenchCommand
             cancel.Cancel();
         };
         var options = new BenchOptions(args.Skip(1));
+        BenchConnection.UseClientWebSocket = options.String("client", "raw") == "managed";
         try
         {
             return args[0] switch

@@ -6,34 +6,52 @@ namespace Hub.Bench.Load;
 /// <summary>
 /// One client WebSocket of the load generator: a pooled receive buffer reused for every message, one sender and
 /// one receiver at a time (the scenario arranges that), and the SignalR handshake where the dialect needs it.
+/// By default on <see cref="RawWebSocket"/>; <see cref="UseClientWebSocket"/> switches to the BCL's client.
 /// </summary>
 internal sealed class BenchConnection : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket;
+    private readonly ClientWebSocket? _socket;
+    private readonly RawWebSocket? _raw;
     private byte[] _buffer = []; // rented at the first receive, so an idle connection holds none
 
-    private BenchConnection(ClientWebSocket socket, WireDialect dialect, int node)
+    private BenchConnection(ClientWebSocket? socket, RawWebSocket? raw, WireDialect dialect, int node)
     {
         _socket = socket;
+        _raw = raw;
         Dialect = dialect;
         Node = node;
     }
+
+    /// <summary>Connect with <see cref="ClientWebSocket"/> instead of the cheaper <see cref="RawWebSocket"/> (--client managed).</summary>
+    public static bool UseClientWebSocket { get; set; }
 
     public WireDialect Dialect { get; }
 
     /// <summary>Which endpoint (cluster node) it is connected to, from 0.</summary>
     public int Node { get; }
 
-    public WebSocketState State => _socket.State;
-
     public static async Task<BenchConnection> ConnectAsync(Uri uri, WireDialect dialect, int node, CancellationToken cancellationToken)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        var connection = new BenchConnection(socket, dialect, node);
+        ClientWebSocket? socket = null;
+        RawWebSocket? raw = null;
+        if (UseClientWebSocket)
+        {
+            socket = new ClientWebSocket();
+            socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        }
+        else
+        {
+            raw = await RawWebSocket.ConnectAsync(uri, cancellationToken);
+        }
+
+        var connection = new BenchConnection(socket, raw, dialect, node);
         try
         {
-            await socket.ConnectAsync(uri, cancellationToken);
+            if (socket is not null)
+            {
+                await socket.ConnectAsync(uri, cancellationToken);
+            }
+
             if (dialect == WireDialect.SignalR)
             {
                 await connection.SendAsync(Wire.SignalRHandshake, cancellationToken);
@@ -55,10 +73,13 @@ internal sealed class BenchConnection : IAsyncDisposable
     }
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
-        _socket.SendAsync(message, WebSocketMessageType.Text, true, cancellationToken);
+        _raw?.SendAsync(message, cancellationToken) ?? _socket!.SendAsync(message, WebSocketMessageType.Text, true, cancellationToken);
 
     /// <summary>One whole message, or null when the server closed. The memory is valid until the next call.</summary>
-    public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken)
+    public ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken) =>
+        _raw?.ReceiveAsync(cancellationToken) ?? ReceiveManagedAsync(_socket!, cancellationToken);
+
+    private async ValueTask<ReadOnlyMemory<byte>?> ReceiveManagedAsync(ClientWebSocket socket, CancellationToken cancellationToken)
     {
         var length = 0;
         while (true)
@@ -75,7 +96,7 @@ internal sealed class BenchConnection : IAsyncDisposable
                 _buffer = larger;
             }
 
-            var result = await _socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken);
+            var result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;
@@ -109,9 +130,13 @@ internal sealed class BenchConnection : IAsyncDisposable
     {
         try
         {
-            if (_socket.State == WebSocketState.Open)
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            if (_raw is not null)
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _raw.CloseOutputAsync(timeout.Token);
+            }
+            else if (_socket!.State == WebSocketState.Open)
+            {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
             }
         }
@@ -123,17 +148,23 @@ internal sealed class BenchConnection : IAsyncDisposable
         await DisposeAsync();
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _socket.Abort();
-        _socket.Dispose();
+        if (_raw is not null)
+        {
+            await _raw.DisposeAsync();
+        }
+        else
+        {
+            _socket!.Abort();
+            _socket.Dispose();
+        }
+
         var buffer = Interlocked.Exchange(ref _buffer, []);
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private RecordKind? FindReply(ReadOnlySpan<byte> message, int id)

@@ -22,7 +22,8 @@ internal static class ClusterBench
         var runs = options.Int("runs", 3);
         var root = ServerProcess.RepositoryRoot();
         var (httpBase, clusterBase) = FreePortRanges();
-        var environment = new Dictionary<string, string>();
+        // The nodes inherit the script's environment: --server-env reaches them too.
+        var environment = new Dictionary<string, string>(Scenarios.ServerEnvironment(options));
         if (options.Flag("skip-build"))
         {
             environment["HUB_CLUSTER_SKIP_BUILD"] = "1";

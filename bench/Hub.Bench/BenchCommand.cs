@@ -1,0 +1,96 @@
+using Hub.Bench.Load;
+
+namespace Hub.Bench;
+
+/// <summary>Hub.Bench SCENARIO [options]: see bench/README.md.</summary>
+internal static class BenchCommand
+{
+    private const string Usage = """
+        Hub.Bench SCENARIO [options]          (dotnet run -c Release --project bench/Hub.Bench -- SCENARIO ...)
+
+          rpc       C connections x P calls in flight      -c 32 -p 32 -d 10 -w 3 [--method ping]
+          latency   one connection, one call at a time     -d 10 -w 3
+          fanout    S subscribers, one publisher (<=K)     -s 1000 -k 16 -d 10 -w 3 [--payload 100 --window 200 --rate 0]
+          idle      N idle connections, server memory      --max 20000 --time-limit 60 --hold 2
+          cluster   rpc and fanout on 3 local nodes        -s 6 --rate 10000 [--runs 3 --skip-build]
+          micro     BenchmarkDotNet over the hub codec     [--short] [BenchmarkDotNet args, e.g. --filter *Parse*]
+          compare   every scenario against hub, raw, signalr, echo; medians and ratios
+                    [--runs 3 --scenarios rpc,latency,fanout,idle --targets hub,raw,signalr,echo --out FILE]
+          all       compare, then cluster
+
+        Target of rpc/latency/fanout/idle: --target hub|raw|signalr|echo (started by the bench; default hub), or
+        --url ws://127.0.0.1:PORT/rpc [--dialect jsonrpc|signalr|echo] [--pid SERVER_PID] for a server already running.
+        Extra server arguments: --hub-args="--Hub:Engine:max-in-flight=1024" (likewise --raw-args, --signalr-args, --echo-args);
+        environment of every server started: --server-env=DOTNET_gcServer=0,DOTNET_TieredPGO=0.
+        Client: --client raw (a minimal WebSocket client on a bare socket, the default) or managed (ClientWebSocket).
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var options = new BenchOptions(args.Skip(1));
+        BenchConnection.UseClientWebSocket = options.String("client", "raw") == "managed";
+        try
+        {
+            return args[0] switch
+            {
+                "micro" => Micro.CodecBenchmarks.Run(options),
+                "compare" => await Compare.RunAsync(options, includeCluster: false, cancel.Token),
+                "all" => await Compare.RunAsync(options, includeCluster: true, cancel.Token),
+                "cluster" => await ClusterBench.RunAsync(options, cancel.Token) is null ? 1 : 0,
+                var scenario when Scenarios.Names.Contains(scenario) => await RunOneAsync(scenario, options, cancel.Token),
+                var other => Fail($"unknown scenario '{other}'\n\n{Usage}"),
+            };
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return Fail("cancelled");
+        }
+    }
+
+    private static async Task<int> RunOneAsync(string scenario, BenchOptions options, CancellationToken cancellationToken)
+    {
+        Console.WriteLine(Machine.Describe());
+        if (options.String("url") is { } url)
+        {
+            var dialect = options.String("dialect", "jsonrpc") switch
+            {
+                "signalr" => WireDialect.SignalR,
+                "echo" => WireDialect.Echo,
+                _ => WireDialect.JsonRpc,
+            };
+            int? pid = options.Has("pid") ? options.Int("pid", 0) : null;
+            var target = Target.Single(options.String("name", "server"), dialect, new Uri(url), pid);
+            Console.WriteLine(await Scenarios.RunAsync(scenario, target, options, cancellationToken));
+            return 0;
+        }
+
+        var kind = options.String("target", "hub");
+        await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), Scenarios.ServerEnvironment(options), cancellationToken);
+        Console.WriteLine($"{kind}: pid {server.Pid}, {server.Target.Endpoints[0]}");
+        Console.WriteLine(await Scenarios.RunAsync(scenario, server.Target, options, cancellationToken));
+        if (server.Exited is { } exited)
+        {
+            return Fail("FAILED: " + exited);
+        }
+
+        return 0;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine(message);
+        return 1;
+    }
+}

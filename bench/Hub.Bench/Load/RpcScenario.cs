@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+
+namespace Hub.Bench.Load;
+
+/// <summary>C connections, each keeping P calls in flight (a closed loop: each reply sends the next call).</summary>
+internal sealed record RpcOptions(int Connections, int InFlight, double DurationSeconds, double WarmupSeconds, string Method = "ping", string? Params = null);
+
+internal sealed record RpcResult(
+    string Target, int Connections, int InFlight, long Calls, long Errors, double Seconds, LatencySummary Latency, CpuUsage Cpu, string? Failure)
+{
+    public double CallsPerSecond => Seconds > 0 ? Calls / Seconds : 0;
+
+    public override string ToString() =>
+        $"rpc {Target}: C={Connections} P={InFlight}  {CallsPerSecond:N0} calls/s  ({Calls:N0} calls in {Seconds:F1} s, {Errors} errors)\n"
+        + $"  latency {Latency}\n  {Cpu}" + (Failure is null ? string.Empty : $"\n  FAILED: {Failure}");
+}
+
+internal static class RpcScenario
+{
+    private const int Warmup = 0;
+    private const int Measuring = 1;
+    private const int Stopping = 2;
+
+    public static async Task<RpcResult> RunAsync(Target target, RpcOptions options, CancellationToken cancellationToken)
+    {
+        var requests = new byte[options.InFlight][];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            requests[i] = Wire.Request(target.Dialect, options.Method, options.Params, i);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(options.WarmupSeconds + options.DurationSeconds + 60));
+        var connections = await Connections.OpenAsync(target, options.Connections, null, deadline.Token);
+        var phase = new Phase();
+        var recorder = new LatencyRecorder(options.Connections);
+        var workers = connections.Select((c, i) => new Worker(c, i, requests, phase, recorder)).ToArray();
+        try
+        {
+            var loops = workers.Select(w => w.RunAsync(deadline.Token)).ToArray();
+            await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), deadline.Token);
+            var start = CpuSnapshot.Take(target.ServerPids);
+            phase.Value = Measuring;
+            await Task.Delay(TimeSpan.FromSeconds(options.DurationSeconds), deadline.Token);
+            phase.Value = Stopping;
+            var end = CpuSnapshot.Take(target.ServerPids);
+
+            // Replies still in flight come back; a connection that lost some is cut off by the deadline.
+            if (!await Connections.WaitAllAsync(loops, TimeSpan.FromSeconds(10)))
+            {
+                await deadline.CancelAsync();
+                await Connections.WaitAllAsync(loops, TimeSpan.FromSeconds(5));
+            }
+
+            var seconds = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
+            return new RpcResult(
+                target.Name, options.Connections, options.InFlight, workers.Sum(w => w.Calls), workers.Sum(w => w.Errors), seconds,
+                recorder.Summarize(), start.Until(end), workers.Select(w => w.Failure).FirstOrDefault(f => f is not null));
+        }
+        finally
+        {
+            await Connections.CloseAllAsync(connections);
+        }
+    }
+
+    private sealed class Phase
+    {
+        private int _value;
+
+        public int Value
+        {
+            get => Volatile.Read(ref _value);
+            set => Volatile.Write(ref _value, value);
+        }
+    }
+
+    private sealed class Worker(BenchConnection connection, int index, byte[][] requests, Phase phase, LatencyRecorder recorder)
+    {
+        private readonly long[] _sentAt = new long[requests.Length];
+        private readonly int[] _ready = new int[requests.Length];
+
+        public long Calls { get; private set; }
+
+        public long Errors { get; private set; }
+
+        public string? Failure { get; private set; }
+
+        public async Task RunAsync(CancellationToken cancellationToken)
+        {
+            var inFlight = 0;
+            try
+            {
+                for (var id = 0; id < requests.Length; id++)
+                {
+                    _sentAt[id] = Stopwatch.GetTimestamp();
+                    await connection.SendAsync(requests[id], cancellationToken);
+                    inFlight++;
+                }
+
+                while (inFlight > 0)
+                {
+                    if (await connection.ReceiveAsync(cancellationToken) is not { } message)
+                    {
+                        Failure ??= "the server closed the connection";
+                        return;
+                    }
+
+                    var ready = Collect(message.Span);
+                    inFlight -= ready;
+                    if (phase.Value == Stopping)
+                    {
+                        continue;
+                    }
+
+                    for (var i = 0; i < ready; i++)
+                    {
+                        var id = _ready[i];
+                        _sentAt[id] = Stopwatch.GetTimestamp();
+                        await connection.SendAsync(requests[id], cancellationToken);
+                        inFlight++;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (phase.Value != Stopping)
+                {
+                    Failure ??= ex.Message;
+                }
+            }
+        }
+
+        /// <summary>Finds the replies in one message, records their latency, and lists their ids in <see cref="_ready"/>.</summary>
+        private int Collect(ReadOnlySpan<byte> message)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var measuring = phase.Value == Measuring;
+            var ready = 0;
+            var records = new RecordReader(connection.Dialect, message);
+            while (records.TryNext(out var record))
+            {
+                var kind = Wire.Classify(connection.Dialect, record, out var id);
+                if (kind is not (RecordKind.Reply or RecordKind.Error) || (uint)id >= (uint)_sentAt.Length)
+                {
+                    continue;
+                }
+
+                if (kind == RecordKind.Error)
+                {
+                    Errors++;
+                }
+
+                if (measuring)
+                {
+                    Calls++;
+                    recorder.Record(index, now - _sentAt[id]);
+                }
+
+                _ready[ready++] = id;
+            }
+
+            return ready;
+        }
+    }
+}

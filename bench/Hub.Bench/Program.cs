@@ -1,0 +1,3 @@
+using Hub.Bench;
+
+return await BenchCommand.RunAsync(args);

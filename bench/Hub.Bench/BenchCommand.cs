@@ -10,8 +10,8 @@ internal static class BenchCommand
 
           rpc       C connections x P calls in flight      -c 32 -p 32 -d 10 -w 3 [--method ping]
           latency   one connection, one call at a time     -d 10 -w 3
-          fanout    S subscribers, one publisher (<=K)     -s 1000 -k 16 -d 10 -w 3 [--payload 100 --window 200 --rate 0]
-          idle      N idle connections, server memory      --max 20000 --time-limit 60 --hold 2
+          fanout    S subscribers, one publisher (<=K)     -s 1000 -k 16 -d 10 -w 3 [--payload 100 --window 32 --rate 0]
+          idle      N idle connections, server memory      --max 19000 (open-files limit - 1000) --time-limit 60 --hold 2
           cluster   rpc and fanout on 3 local nodes        -s 6 --rate 10000 [--runs 3 --skip-build]
           micro     BenchmarkDotNet over the hub codec     [--short] [BenchmarkDotNet args, e.g. --filter *Parse*]
           compare   every scenario against hub, raw, signalr, echo; medians and ratios

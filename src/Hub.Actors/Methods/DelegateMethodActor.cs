@@ -39,9 +39,10 @@ internal sealed class DelegateMethodActor : ReceiveActor
         var context = new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout);
         try
         {
-            // Task.Run: a synchronous handler must not run on (and block) this actor's thread.
+            // Task.Run: a synchronous handler must not run on (and block) this actor's thread. The wait ends on the
+            // same token the handler gets, so one timer per call bounds both, even for a handler that ignores it.
             var result = await Task.Run(() => handler.InvokeAsync(context, call.Params, timeout.Token), CancellationToken.None)
-                .WaitAsync(call.Timeout, CancellationToken.None)
+                .WaitAsync(timeout.Token)
                 .ConfigureAwait(false);
             return call.Id is { } id ? EncodeResult(id, result, call) : null;
         }

@@ -97,13 +97,14 @@ internal sealed partial class ConnectionActor
         foreach (var topic in added)
         {
             _joining.Add(topic);
+            _gate!.Pend(topic);
 
             // Unsubscribed while its Subscribe is still on its way: that Subscribe's answer serves this call too.
             // A second one would get no answer of its own (the router joins a connection once) or an extra one
             // that unsubscribes the topic again.
             if (!_leaving.Remove(topic))
             {
-                _runtime.Topics.Tell(new TopicProtocol.Subscribe(topic, Self));
+                _runtime.Topics.Tell(new TopicProtocol.Subscribe(topic, Self, _gate));
             }
         }
     }
@@ -149,6 +150,12 @@ internal sealed partial class ConnectionActor
             AnswerResult(pending.Id, pending.Batch, pending.Slot, CurrentSubscriptions());
         }
 
+        // Live notifications go out from now on: after the retained values and replies queued above.
+        if (wanted)
+        {
+            _gate!.Open(subscribed.Topic);
+        }
+
         CloseIfDrained();
     }
 
@@ -169,6 +176,7 @@ internal sealed partial class ConnectionActor
 
         foreach (var topic in names.Select(n => (string)n!))
         {
+            _gate!.Close(topic);
             if (_subscriptions.Remove(topic))
             {
                 _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(topic, Self));

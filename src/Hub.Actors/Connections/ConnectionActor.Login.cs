@@ -72,6 +72,7 @@ internal sealed partial class ConnectionActor
         var dropped = _subscriptions.Concat(_joining).Where(topic => !_runtime.IsTopic(topic, _user)).Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var topic in dropped)
         {
+            _gate!.Close(topic);
             if (_subscriptions.Remove(topic))
             {
                 _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(topic, Self));

@@ -1,8 +1,7 @@
+using System.Diagnostics;
 using System.Security.Claims;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using Hub.Auth;
 using Hub.Diagnostics;
 using Hub.Methods;
@@ -15,12 +14,13 @@ namespace Hub.Connections;
 /// <summary>
 /// Owns one client connection: its identity, subscriptions, in-flight calls and server-to-client calls. It
 /// parses each inbound frame with the codec, answers protocol errors and built-ins itself, sends calls to
-/// method actors, and is the only writer of its outbound stream (a bounded Akka.Streams queue whose writes
-/// it accounts, closing a slow reader with 1008).
+/// method actors, and alone queues frames for its <see cref="ConnectionWriter"/>, closing a slow reader with 1008
+/// past the outbound limits. Calls time out by one sweep per connection, not a timer per call.
 /// </summary>
 internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
+    private const string SweepTimer = "timeouts";
 
     private readonly string _connectionId;
     private readonly bool _isHttp;
@@ -36,10 +36,12 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _clientCalls = new(StringComparer.Ordinal);
     private HubUser _user;
     private MethodProtocol.Caller _caller;
-    private ISourceQueueWithComplete<byte[]>? _outbound;
-    private int _queuedMessages;
-    private long _queuedBytes;
+    private ConnectionWriter? _writer;
+    private SubscriberGate? _gate;
     private long _nextCallKey;
+
+    // When the timeout sweep is due (a Stopwatch timestamp), or long.MaxValue when none is scheduled.
+    private long _sweepAt = long.MaxValue;
     private long _nextClientCall;
     private bool _draining;
     private bool _closing;
@@ -59,32 +61,19 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _rate = new TokenBucket(_settings.RateLimitPerSecond, _settings.RateLimitBurst);
         _caller = new MethodProtocol.Caller(connectionId, _user, isHttp ? null : Self);
 
-        Receive<ConnectionProtocol.InboundStarted>(_ => Sender.Tell(ConnectionProtocol.Ack.Instance));
         Receive<ConnectionProtocol.InboundFrame>(frame =>
         {
             OnFrame(frame.Utf8);
-            Sender.Tell(ConnectionProtocol.Ack.Instance);
+            frame.Credit?.Return();
         });
         Receive<ConnectionProtocol.InboundCompleted>(OnInboundCompleted);
         Receive<MethodProtocol.Completed>(OnCompleted);
-        Receive<CallTimedOut>(OnCallTimedOut);
+        Receive<SweepTimeouts>(_ => OnSweepTimeouts());
         Receive<MethodRegistryActor.NodeLost>(OnNodeLost);
         Receive<TopicProtocol.Subscribed>(OnSubscribed);
-        Receive<TopicProtocol.Deliver>(deliver =>
-        {
-            if (_subscriptions.Contains(deliver.Topic))
-            {
-                HubMetrics.Delivered(deliver.Topic);
-                Enqueue(deliver.EncodedFrame);
-            }
-        });
+        Receive<SubscriberGate.SlowConsumer>(_ => CloseSlowConsumer());
         Receive<ConnectionProtocol.CallClient>(OnCallClient);
         Receive<ClientCallExpired>(expired => _clientCalls.Remove(expired.Id));
-        Receive<ConnectionProtocol.FrameWritten>(written =>
-        {
-            _queuedMessages--;
-            _queuedBytes -= written.Size;
-        });
         Receive<ConnectionProtocol.WriterStopped>(OnWriterStopped);
         Receive<ConnectionProtocol.Drain>(_ =>
         {
@@ -109,20 +98,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        var transport = _transport;
-
-        // The socket takes one frame at a time; FrameWritten tells this actor how much is still queued, which is
-        // what the slow-consumer limits apply to. The queue itself never overflows: Enqueue closes first.
-        _outbound = Source.Queue<byte[]>(_settings.OutboundMaxMessages + 1, OverflowStrategy.DropNew)
-            .SelectAsync(1, async frame =>
-            {
-                await transport.SendAsync(frame, CancellationToken.None).ConfigureAwait(false);
-                return (object)new ConnectionProtocol.FrameWritten(frame.Length);
-            })
-            .ToMaterialized(
-                Sink.ActorRef<object>(Self, new ConnectionProtocol.WriterStopped(null), ex => new ConnectionProtocol.WriterStopped(ex)),
-                Keep.Left)
-            .Run(Context.Materializer());
+        _writer = new ConnectionWriter(_transport, Self, _settings.OutboundMaxMessages, _settings.OutboundMaxBytes);
+        _gate = new SubscriberGate(_writer, Self, _settings.OutboundMaxMessages);
         ScheduleExpiry();
         HubMetrics.ConnectionOpened(_isHttp);
         _log.Debug("Connection {ConnectionId} opened", _connectionId);
@@ -140,7 +117,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             asker.Tell(new ConnectionProtocol.ClientUnavailable("The connection closed before the client answered."));
         }
 
-        _outbound?.Complete();
+        _writer?.Abandon();
         if (!_transportDone)
         {
             // Stopped without a close of its own (a bug, or the actor system going down): say so to the client.
@@ -262,8 +239,10 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         var key = ++_nextCallKey;
         var timeout = methodTimeout ?? _settings.MethodTimeout;
         CountDispatched(method, id);
-        _inFlight[key] = new InFlight(id, batch, slot, node, method, CallStarted());
-        Timers.StartSingleTimer(key, new CallTimedOut(key), timeout);
+        var started = CallStarted();
+        var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        _inFlight[key] = new InFlight(id, batch, slot, node, method, started, deadline);
+        ScheduleSweep(deadline);
         actor.Tell(new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout));
     }
 
@@ -272,7 +251,6 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         foreach (var (key, call) in _inFlight.Where(kv => kv.Value.Node == lost.Node).ToList())
         {
             _inFlight.Remove(key);
-            Timers.Cancel(key);
             CountFailed(call, JsonRpcError.MethodUnavailable);
             AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.MethodUnavailable);
         }
@@ -287,7 +265,6 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
             return; // answered already: the timeout won
         }
 
-        Timers.Cancel(completed.CallKey);
         CountCompleted(call, completed.Reply);
         if (call.Id is not null && completed.Reply is not null)
         {
@@ -297,12 +274,52 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         CloseIfDrained();
     }
 
-    private void OnCallTimedOut(CallTimedOut timedOut)
+    /// <summary>Makes sure a sweep runs by <paramref name="deadline"/>: one timer per connection, restarted only for an earlier deadline.</summary>
+    private void ScheduleSweep(long deadline)
     {
-        if (_inFlight.Remove(timedOut.CallKey, out var call))
+        if (deadline >= _sweepAt)
         {
-            CountFailed(call, JsonRpcError.RequestTimedOut);
-            AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.RequestTimedOut);
+            return;
+        }
+
+        _sweepAt = deadline;
+        var delay = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        Timers.StartSingleTimer(SweepTimer, SweepTimeouts.Instance, delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    /// <summary>Answers <c>-32001</c> for every call past its deadline, and schedules the next sweep for the earliest left.</summary>
+    private void OnSweepTimeouts()
+    {
+        _sweepAt = long.MaxValue;
+        var now = Stopwatch.GetTimestamp();
+        var next = long.MaxValue;
+        List<long>? expired = null;
+        foreach (var (key, call) in _inFlight)
+        {
+            if (call.Deadline <= now)
+            {
+                (expired ??= []).Add(key);
+            }
+            else
+            {
+                next = Math.Min(next, call.Deadline);
+            }
+        }
+
+        foreach (var key in expired ?? [])
+        {
+            _inFlight.Remove(key, out var call);
+            CountFailed(call!, JsonRpcError.RequestTimedOut);
+            AnswerError(call!.Id, call.Batch, call.Slot, JsonRpcError.RequestTimedOut);
+        }
+
+        if (next != long.MaxValue)
+        {
+            ScheduleSweep(next);
+        }
+
+        if (expired is not null)
+        {
             CloseIfDrained();
         }
     }
@@ -348,22 +365,22 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
     private void Enqueue(byte[] frame)
     {
-        if (_closing || _outbound is null)
+        if (!_closing && _writer is not null && !_writer.TryEnqueue(frame))
+        {
+            CloseSlowConsumer();
+        }
+    }
+
+    private void CloseSlowConsumer()
+    {
+        if (_closing || _writer is null)
         {
             return;
         }
 
-        _queuedMessages++;
-        _queuedBytes += frame.Length;
-        if (_queuedMessages > _settings.OutboundMaxMessages || _queuedBytes > _settings.OutboundMaxBytes)
-        {
-            HubMetrics.SlowConsumerDisconnected();
-            _log.Warning("Closing {ConnectionId}: slow consumer, {Messages} messages and {Bytes} B queued", _connectionId, _queuedMessages, _queuedBytes);
-            CloseNow(1008, "slow consumer");
-            return;
-        }
-
-        _ = _outbound.OfferAsync(frame);
+        HubMetrics.SlowConsumerDisconnected();
+        _log.Warning("Closing {ConnectionId}: slow consumer, {Messages} messages and {Bytes} B queued", _connectionId, _writer.QueuedMessages, _writer.QueuedBytes);
+        CloseNow(1008, "slow consumer");
     }
 
     private void OnWriterStopped(ConnectionProtocol.WriterStopped stopped)
@@ -416,7 +433,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _closing = true;
         _closeAfterFlush = (code, reason);
-        _outbound?.Complete();
+        _writer?.Complete();
         Timers.StartSingleTimer("close", new CloseTimedOut(), CloseTimeout);
     }
 
@@ -446,6 +463,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
 
         _closing = true;
         _transportDone = true;
+        _writer?.Abandon();
         _ = _transport.CloseAsync(code, reason);
         Context.Stop(Self);
     }
@@ -456,10 +474,20 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         _transport.CloseAsync(code, reason).PipeTo(Self, success: () => new TransportClosed(), failure: _ => new TransportClosed());
     }
 
-    /// <summary>A call awaiting its reply; <see cref="Method"/> (the metrics tag) and <see cref="Started"/> time it.</summary>
-    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot, Address? Node, string? Method = null, long Started = 0);
+    /// <summary>
+    /// A call awaiting its reply; <see cref="Method"/> (the metrics tag) and <see cref="Started"/> time it, and past
+    /// <see cref="Deadline"/> (Stopwatch timestamps both) the sweep answers it <c>-32001</c>.
+    /// </summary>
+    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot, Address? Node, string? Method = null, long Started = 0, long Deadline = long.MaxValue);
 
-    private sealed record CallTimedOut(long CallKey);
+    private sealed class SweepTimeouts
+    {
+        public static SweepTimeouts Instance { get; } = new();
+
+        private SweepTimeouts()
+        {
+        }
+    }
 
     private sealed record ClientCallExpired(string Id);
 

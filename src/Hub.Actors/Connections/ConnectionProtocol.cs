@@ -7,36 +7,13 @@ namespace Hub.Connections;
 /// <summary>Messages a <see cref="ConnectionActor"/> receives from its transport and from the engine.</summary>
 internal static class ConnectionProtocol
 {
-    /// <summary>One whole text message from the client, UTF-8 as received.</summary>
-    public sealed record InboundFrame(ReadOnlyMemory<byte> Utf8);
-
-    /// <summary>The inbound stream asks the actor for the next frame with this and waits for <see cref="Ack"/>.</summary>
-    public sealed class InboundStarted
-    {
-        public static InboundStarted Instance { get; } = new();
-
-        private InboundStarted()
-        {
-        }
-    }
-
-    /// <summary>Backpressure: the actor has taken the last frame and wants the next.</summary>
-    public sealed class Ack
-    {
-        public static Ack Instance { get; } = new();
-
-        private Ack()
-        {
-        }
-    }
+    /// <summary>One whole text message from the client, UTF-8 as received; the actor returns the credit once it is handled.</summary>
+    public sealed record InboundFrame(ReadOnlyMemory<byte> Utf8, InboundCredit? Credit = null);
 
     /// <summary>The client closed, or the transport ended the connection (it has already closed the socket).</summary>
     public sealed record InboundCompleted(Exception? Cause);
 
-    /// <summary>Sent by the outbound stream after each frame is written, so the actor can account queued bytes.</summary>
-    public sealed record FrameWritten(int Size);
-
-    /// <summary>The outbound stream ended: all frames written after a completion, or the socket failed.</summary>
+    /// <summary>The <see cref="ConnectionWriter"/> ended: all frames written after a completion, or the socket failed.</summary>
     public sealed record WriterStopped(Exception? Cause);
 
     /// <summary>Server-to-client call (PROTOCOL.md section 7); answered with <see cref="ClientAnswered"/>.</summary>

@@ -72,7 +72,7 @@ internal static class HubMetrics
         "hub.notifications.published", "{notification}", "Notifications published on this node, by topic.");
 
     private static readonly Counter<long> NotificationsDelivered = Meter.CreateCounter<long>(
-        "hub.notifications.delivered", "{notification}", "Notification frames queued to a subscribed connection on this node, by topic.");
+        "hub.notifications.delivered", "{notification}", "Notification frames handed to the connections subscribed on this node, by topic.");
 
     private static readonly Counter<long> SlowConsumerDisconnects = Meter.CreateCounter<long>(
         "hub.slow_consumer.disconnects", "{connection}", "Connections closed with 1008 because their outbound queue was full.");
@@ -106,7 +106,13 @@ internal static class HubMetrics
 
     public static void Published(string topic) => NotificationsPublished.Add(1, new KeyValuePair<string, object?>("topic", topic));
 
-    public static void Delivered(string topic) => NotificationsDelivered.Add(1, new KeyValuePair<string, object?>("topic", topic));
+    public static void Delivered(string topic, int subscribers)
+    {
+        if (subscribers > 0)
+        {
+            NotificationsDelivered.Add(subscribers, new KeyValuePair<string, object?>("topic", topic));
+        }
+    }
 
     public static void SlowConsumerDisconnected() => SlowConsumerDisconnects.Add(1);
 

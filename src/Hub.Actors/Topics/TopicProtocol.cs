@@ -6,8 +6,11 @@ namespace Hub.Topics;
 /// <summary>Messages of the topic routers: local subscriptions and deliveries.</summary>
 internal static class TopicProtocol
 {
-    /// <summary>Adds <paramref name="Connection"/> as a local subscriber of <paramref name="Topic"/>.</summary>
-    public sealed record Subscribe(string Topic, IActorRef Connection);
+    /// <summary>
+    /// Adds <paramref name="Connection"/> as a local subscriber of <paramref name="Topic"/>; deliveries go through
+    /// <paramref name="Sink"/>, or as <see cref="Deliver"/> messages to the connection when there is none.
+    /// </summary>
+    public sealed record Subscribe(string Topic, IActorRef Connection, ITopicSink? Sink = null);
 
     /// <summary>
     /// The subscription is effective on this node. <see cref="Retained"/> is the topic's retained notification,

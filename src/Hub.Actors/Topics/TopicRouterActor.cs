@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.DistributedData;
 using Akka.Event;
+using Hub.Diagnostics;
 
 namespace Hub.Topics;
 
@@ -15,8 +16,8 @@ internal sealed class TopicRouterActor : ReceiveActor
     private readonly string _topic;
     private readonly IActorRef _mediator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly HashSet<IActorRef> _subscribers = [];
-    private readonly HashSet<IActorRef> _joining = [];
+    private readonly Dictionary<IActorRef, ITopicSink> _subscribers = [];
+    private readonly Dictionary<IActorRef, ITopicSink> _joining = [];
     private List<IActorRef> _awaitingAck = [];
     private ClusterState _state = ClusterState.None;
 
@@ -30,10 +31,12 @@ internal sealed class TopicRouterActor : ReceiveActor
         Receive<IGetResponse>(OnRetained);
         Receive<TopicProtocol.Deliver>(deliver =>
         {
-            foreach (var subscriber in _subscribers)
+            foreach (var sink in _subscribers.Values)
             {
-                subscriber.Tell(deliver);
+                sink.Deliver(deliver);
             }
+
+            HubMetrics.Delivered(deliver.Topic, _subscribers.Count);
         });
         Receive<TopicProtocol.Unsubscribe>(unsubscribe => Remove(unsubscribe.Connection));
         Receive<Terminated>(terminated => Remove(terminated.ActorRef));
@@ -55,7 +58,7 @@ internal sealed class TopicRouterActor : ReceiveActor
     private void OnSubscribe(TopicProtocol.Subscribe subscribe)
     {
         Context.Watch(subscribe.Connection);
-        _joining.Add(subscribe.Connection);
+        _joining[subscribe.Connection] = subscribe.Sink ?? new ActorSink(subscribe.Connection);
         switch (_state)
         {
             case ClusterState.Subscribed:
@@ -76,7 +79,7 @@ internal sealed class TopicRouterActor : ReceiveActor
     private void OnSubscribeAck()
     {
         _state = ClusterState.Subscribed;
-        var waiting = _awaitingAck.Where(_joining.Contains).ToList();
+        var waiting = _awaitingAck.Where(_joining.ContainsKey).ToList();
         _awaitingAck = [];
         if (waiting.Count > 0)
         {
@@ -104,9 +107,9 @@ internal sealed class TopicRouterActor : ReceiveActor
         var retained = RetainedValues.Read(response, _topic);
         foreach (var connection in (List<IActorRef>)response.Request!)
         {
-            if (_joining.Remove(connection))
+            if (_joining.Remove(connection, out var sink))
             {
-                _subscribers.Add(connection);
+                _subscribers[connection] = sink;
                 connection.Tell(new TopicProtocol.Subscribed(_topic, retained));
             }
         }

@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using Akka.Actor;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using Hub.Connections;
 using Hub.Host.Auth;
 using Hub.Host.Configuration;
@@ -78,20 +76,11 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
 
         WebSocketEndpointLog.Accepted(logger, opened.ConnectionId, context.Connection.RemoteIpAddress?.ToString());
         var terminated = opened.Connection.WatchAsync(CancellationToken.None);
-
-        // Akka.Streams backpressure: OfferAsync into a one-frame queue completes only when the actor has
-        // acknowledged the previous frame, so a flooding client fills its own TCP window, not the mailbox.
-        var inbound = Source.Queue<ConnectionProtocol.InboundFrame>(1, OverflowStrategy.Backpressure)
-            .To(Sink.ActorRefWithAck<ConnectionProtocol.InboundFrame>(
-                opened.Connection,
-                ConnectionProtocol.InboundStarted.Instance,
-                ConnectionProtocol.Ack.Instance,
-                new ConnectionProtocol.InboundCompleted(null),
-                ex => new ConnectionProtocol.InboundCompleted(ex)))
-            .Run(runtime.System.Materializer());
-        var reading = ReadLoopAsync(socket, transport, inbound, opened.ConnectionId);
+        using var stopped = new CancellationTokenSource();
+        var reading = ReadLoopAsync(socket, transport, opened.Connection, opened.ConnectionId, stopped.Token);
 
         await terminated.ConfigureAwait(false);
+        await stopped.CancelAsync().ConfigureAwait(false);
 
         // The actor is gone; the read loop owns the socket until the close handshake ends. Bound that wait.
         if (await Task.WhenAny(reading, Task.Delay(InboundDrainTimeout)).ConfigureAwait(false) != reading)
@@ -103,12 +92,15 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
 
     /// <summary>
     /// The only reader of the socket, for its whole life: hands messages to the actor while it runs, then reads
-    /// on (discarding) until the client's close frame, so every close ends in a proper handshake.
+    /// on (discarding) until the client's close frame, so every close ends in a proper handshake. Credit-based
+    /// flow control (<see cref="InboundCredit"/>) keeps the actor's mailbox bounded: a flooding client fills its
+    /// own TCP window, not the node's memory.
     /// </summary>
-    private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, ISourceQueueWithComplete<ConnectionProtocol.InboundFrame> inbound, string connectionId)
+    private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, IActorRef connection, string connectionId, CancellationToken stopped)
     {
+        var credit = new InboundCredit(InboundCredit.DefaultWindow);
         var delivering = true;
-        while (await ReadMessageAsync(socket, transport, connectionId).ConfigureAwait(false) is { } frame)
+        while (await ReadMessageAsync(socket, transport, connectionId).ConfigureAwait(false) is { } message)
         {
             if (!delivering || socket.State != WebSocketState.Open)
             {
@@ -117,46 +109,39 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
 
             try
             {
-                delivering = await inbound.OfferAsync(frame).ConfigureAwait(false) is QueueOfferResult.Enqueued;
+                await credit.TakeAsync(stopped).ConfigureAwait(false);
+                connection.Tell(new ConnectionProtocol.InboundFrame(message, credit));
             }
-            catch (Exception ex) when (ex is StreamDetachedException or AbruptTerminationException or InvalidOperationException)
+            catch (OperationCanceledException)
             {
                 delivering = false; // the actor has stopped
             }
-
-            if (!delivering)
-            {
-                inbound.Complete();
-            }
         }
 
-        inbound.Complete();
+        if (!stopped.IsCancellationRequested)
+        {
+            connection.Tell(new ConnectionProtocol.InboundCompleted(null));
+        }
     }
 
     /// <summary>What the read loop gets for a message it must not deliver (after a limit was broken).</summary>
-    private static readonly ConnectionProtocol.InboundFrame Discarded = new(ReadOnlyMemory<byte>.Empty);
+    private static readonly byte[] Discarded = [];
 
     /// <summary>
     /// Reads one whole text message; null when the socket is done (closed or aborted). After a broken limit the
     /// socket is closing, and messages still arriving come back as <see cref="Discarded"/> or undelivered frames.
+    /// An idle connection holds no receive buffer: the first read of each message is a zero-byte read that waits
+    /// for the frame's header, and the buffer is rented only once data is there.
     /// </summary>
-    private async Task<ConnectionProtocol.InboundFrame?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
+    private async Task<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        byte[]? buffer = null;
         var length = 0;
         try
         {
+            var result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
             while (true)
             {
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                 switch (result.MessageType)
                 {
                     case WebSocketMessageType.Close:
@@ -184,14 +169,25 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
                     {
                         return Discarded;
                     }
-
-                    continue;
                 }
-
-                if (result.EndOfMessage)
+                else if (result.EndOfMessage)
                 {
-                    return new ConnectionProtocol.InboundFrame(buffer.AsSpan(0, length).ToArray());
+                    return length == 0 ? [] : buffer.AsSpan(0, length).ToArray();
                 }
+
+                if (buffer is null || length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer is null ? 4096 : buffer.Length * 2);
+                    if (buffer is not null)
+                    {
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+
+                    buffer = larger;
+                }
+
+                result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
@@ -201,7 +197,10 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

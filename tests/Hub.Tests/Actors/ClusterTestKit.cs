@@ -51,10 +51,12 @@ public abstract class ClusterTestKit(ITestOutputHelper output) : TestKit(Cluster
         return opened.Connection;
     }
 
-    /// <summary>Sends one client frame as the inbound stream does, and waits for the actor's backpressure ack.</summary>
-    private protected static async Task SendFrameAsync(IActorRef connection, TestProbe inbound, string json)
+    /// <summary>Sends one client frame as the WebSocket read loop does, and waits until the actor returns its credit.</summary>
+    private protected static async Task SendFrameAsync(IActorRef connection, string json)
     {
-        connection.Tell(new ConnectionProtocol.InboundFrame(System.Text.Encoding.UTF8.GetBytes(json)), inbound.Ref);
-        await inbound.ExpectMsgAsync<ConnectionProtocol.Ack>(Waits.Max);
+        var credit = new InboundCredit(1);
+        await credit.TakeAsync(CancellationToken.None);
+        connection.Tell(new ConnectionProtocol.InboundFrame(System.Text.Encoding.UTF8.GetBytes(json), credit));
+        await credit.TakeAsync(CancellationToken.None).WaitAsync(Waits.Max);
     }
 }

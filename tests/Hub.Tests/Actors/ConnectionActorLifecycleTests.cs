@@ -14,13 +14,12 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
         var runtime = StartHub(settings: new HubSettings { OutboundMaxMessages = 2 });
         var transport = new RecordingTransport(RecordingTransport.Stalled);
         var connection = await OpenAsync(runtime, transport);
-        var inbound = CreateTestProbe();
         Watch(connection);
 
         // The first reply is being written (and never finishes), two more wait behind it: one over the limit.
         for (var id = 1; id <= 3; id++)
         {
-            await SendFrameAsync(connection, inbound, "{\"jsonrpc\":\"2.0\",\"method\":\"get_topics\",\"id\":" + id + "}");
+            await SendFrameAsync(connection, "{\"jsonrpc\":\"2.0\",\"method\":\"get_topics\",\"id\":" + id + "}");
         }
 
         Assert.Equal((1008, "slow consumer"), await transport.ClosedAsync());
@@ -33,13 +32,12 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
         var runtime = StartHub(settings: new HubSettings { OutboundMaxBytes = 100 });
         var transport = new RecordingTransport(RecordingTransport.Stalled);
         var connection = await OpenAsync(runtime, transport);
-        var inbound = CreateTestProbe();
         Watch(connection);
 
         // Each reply is 36 bytes: the third brings what is queued to 108.
         for (var id = 1; id <= 3; id++)
         {
-            await SendFrameAsync(connection, inbound, "{\"jsonrpc\":\"2.0\",\"method\":\"get_topics\",\"id\":" + id + "}");
+            await SendFrameAsync(connection, "{\"jsonrpc\":\"2.0\",\"method\":\"get_topics\",\"id\":" + id + "}");
         }
 
         Assert.Equal((1008, "slow consumer"), await transport.ClosedAsync());
@@ -52,10 +50,9 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
         var runtime = StartHub();
         var transport = new RecordingTransport(Task.FromException(new IOException("connection reset")));
         var connection = await OpenAsync(runtime, transport);
-        var inbound = CreateTestProbe();
         Watch(connection);
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"get_topics","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"get_topics","id":1}""");
 
         await ExpectTerminatedAsync(connection, Waits.Max);
         Assert.True(transport.Aborted);
@@ -67,9 +64,8 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
         var runtime = StartHub();
         var transport = new RecordingTransport(RecordingTransport.Stalled);
         var connection = await OpenAsync(runtime, transport);
-        var inbound = CreateTestProbe();
         Watch(connection);
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"get_topics","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"get_topics","id":1}""");
 
         connection.Tell(ConnectionProtocol.Drain.Instance);
 
@@ -83,11 +79,10 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
         var runtime = StartHub(settings: new HubSettings { OutboundMaxMessages = 2 });
         var transport = new RecordingTransport();
         var connection = await OpenAsync(runtime, transport);
-        var inbound = CreateTestProbe();
 
         for (var id = 1; id <= 10; id++)
         {
-            await SendFrameAsync(connection, inbound, "{\"jsonrpc\":\"2.0\",\"method\":\"get_topics\",\"id\":" + id + "}");
+            await SendFrameAsync(connection, "{\"jsonrpc\":\"2.0\",\"method\":\"get_topics\",\"id\":" + id + "}");
             Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":[],\"id\":" + id + "}", await transport.NextFrameAsync());
         }
 
@@ -97,7 +92,7 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     [Fact]
     public async Task Drain_with_nothing_in_flight_closes_with_1001_and_stops()
     {
-        var (connection, transport, _) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         Watch(connection);
 
         connection.Tell(ConnectionProtocol.Drain.Instance);
@@ -110,9 +105,9 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     public async Task Drain_sends_the_in_flight_reply_before_closing()
     {
         var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task));
         Watch(connection);
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"wait","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"wait","id":1}""");
 
         connection.Tell(ConnectionProtocol.Drain.Instance);
         await transport.ExpectNoFrameAsync();
@@ -128,11 +123,11 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     public async Task Call_while_draining_answers_32004()
     {
         var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task));
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"wait","id":1}""");
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task));
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"wait","id":1}""");
         connection.Tell(ConnectionProtocol.Drain.Instance);
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"wait","id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"wait","id":2}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32004,"message":"Server shutting down"},"id":2}""", await transport.NextFrameAsync());
         gate.SetResult("done");
@@ -142,9 +137,9 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     public async Task GoAway_closes_with_1001_while_a_call_is_in_flight()
     {
         var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task));
         Watch(connection);
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"wait","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"wait","id":1}""");
 
         connection.Tell(ConnectionProtocol.GoAway.Instance);
 
@@ -156,7 +151,7 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     [Fact]
     public async Task Inbound_completion_stops_the_actor_without_a_close_of_its_own()
     {
-        var (connection, transport, _) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         Watch(connection);
 
         connection.Tell(new ConnectionProtocol.InboundCompleted(null));
@@ -168,12 +163,12 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     [Fact]
     public async Task Client_call_answered_by_the_client_reaches_the_asker()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         var asker = CreateTestProbe();
 
         connection.Tell(new ConnectionProtocol.CallClient("confirm", new JObject { ["question"] = "sure?" }), asker.Ref);
         Assert.Equal("""{"jsonrpc":"2.0","method":"confirm","params":{"question":"sure?"},"id":"s:1"}""", await transport.NextFrameAsync());
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","result":{"ok":true},"id":"s:1"}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","result":{"ok":true},"id":"s:1"}""");
 
         var answered = await asker.ExpectMsgAsync<ConnectionProtocol.ClientAnswered>(Waits.Max);
         Assert.True(JToken.DeepEquals(new JObject { ["ok"] = true }, answered.Result));
@@ -183,12 +178,12 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     [Fact]
     public async Task Client_call_answered_with_an_error_reaches_the_asker_as_that_error()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         var asker = CreateTestProbe();
 
         connection.Tell(new ConnectionProtocol.CallClient("confirm", null), asker.Ref);
         Assert.Equal("""{"jsonrpc":"2.0","method":"confirm","id":"s:1"}""", await transport.NextFrameAsync());
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":"s:1"}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":"s:1"}""");
 
         var answered = await asker.ExpectMsgAsync<ConnectionProtocol.ClientAnswered>(Waits.Max);
         Assert.Equal(-32601, answered.Error?.Code);
@@ -198,12 +193,12 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     [Fact]
     public async Task Client_reply_with_an_unknown_id_is_ignored()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         var asker = CreateTestProbe();
         connection.Tell(new ConnectionProtocol.CallClient("confirm", null), asker.Ref);
         await transport.NextFrameAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","result":"yes","id":"s:99"}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","result":"yes","id":"s:99"}""");
 
         await transport.ExpectNoFrameAsync();
         await asker.ExpectNoMsgAsync(TimeSpan.Zero);
@@ -212,7 +207,7 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     [Fact]
     public async Task Client_call_still_open_when_the_connection_ends_fails_the_asker()
     {
-        var (connection, transport, _) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         var asker = CreateTestProbe();
         connection.Tell(new ConnectionProtocol.CallClient("confirm", null), asker.Ref);
         await transport.NextFrameAsync();
@@ -234,10 +229,10 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
         await asker.ExpectMsgAsync<ConnectionProtocol.ClientUnavailable>(Waits.Max);
     }
 
-    private async Task<(IActorRef Connection, RecordingTransport Transport, Akka.TestKit.TestProbe Inbound)> OpenAsync(Action<HubBuilder>? configure = null)
+    private async Task<(IActorRef Connection, RecordingTransport Transport)> OpenAsync(Action<HubBuilder>? configure = null)
     {
         var runtime = StartHub(configure);
         var transport = new RecordingTransport();
-        return (await OpenAsync(runtime, transport), transport, CreateTestProbe());
+        return (await OpenAsync(runtime, transport), transport);
     }
 }

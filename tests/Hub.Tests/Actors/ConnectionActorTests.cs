@@ -12,9 +12,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Request_answers_the_method_result()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("add", (int a, int b) => a + b));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("add", (int a, int b) => a + b));
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"add","params":[1,2],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"add","params":[1,2],"id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":3,"id":1}""", await transport.NextFrameAsync());
     }
@@ -22,9 +22,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Request_with_a_string_id_echoes_it()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("add", (int a, int b) => a + b));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("add", (int a, int b) => a + b));
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"add","params":{"b":2,"a":1},"id":"x-1"}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"add","params":{"b":2,"a":1},"id":"x-1"}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":3,"id":"x-1"}""", await transport.NextFrameAsync());
     }
@@ -33,9 +33,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     public async Task Notification_runs_and_gets_no_reply()
     {
         var ran = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("note", (int n) => ran.TrySetResult(n)));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("note", (int n) => ran.TrySetResult(n)));
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"note","params":[5]}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"note","params":[5]}""");
 
         Assert.Equal(5, await ran.Task.WaitAsync(Waits.Max));
         await transport.ExpectNoFrameAsync();
@@ -44,9 +44,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Notification_to_an_unknown_method_gets_no_reply()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"nope"}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"nope"}""");
 
         await transport.ExpectNoFrameAsync();
     }
@@ -55,7 +55,7 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     public async Task Batch_replies_come_in_request_order_whatever_order_they_finish_in()
     {
         var fastDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (connection, transport, inbound) = await OpenAsync(h => h
+        var (connection, transport) = await OpenAsync(h => h
             .AddMethod("slow", async () =>
             {
                 await fastDone.Task;
@@ -67,7 +67,7 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
                 return "fast";
             }));
 
-        await SendFrameAsync(connection, inbound, """[{"jsonrpc":"2.0","method":"slow","id":1},{"jsonrpc":"2.0","method":"fast","id":2},{"jsonrpc":"2.0","method":"fast"},{"jsonrpc":"2.0","method":"nope","id":3}]""");
+        await SendFrameAsync(connection, """[{"jsonrpc":"2.0","method":"slow","id":1},{"jsonrpc":"2.0","method":"fast","id":2},{"jsonrpc":"2.0","method":"fast"},{"jsonrpc":"2.0","method":"nope","id":3}]""");
 
         Assert.Equal(
             """[{"jsonrpc":"2.0","result":"slow","id":1},{"jsonrpc":"2.0","result":"fast","id":2},{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":3}]""",
@@ -78,9 +78,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Batch_of_notifications_only_gets_no_reply()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("ping", () => "pong"));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("ping", () => "pong"));
 
-        await SendFrameAsync(connection, inbound, """[{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","method":"ping"}]""");
+        await SendFrameAsync(connection, """[{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","method":"ping"}]""");
 
         await transport.ExpectNoFrameAsync();
     }
@@ -88,9 +88,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Unparsable_frame_answers_32700_with_id_null()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":""");
 
         var reply = await transport.NextFrameAsync();
         Assert.StartsWith("""{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error",""", reply, StringComparison.Ordinal);
@@ -100,9 +100,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Invalid_request_answers_32600_with_its_id()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"1.0","method":"ping","id":4}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"1.0","method":"ping","id":4}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request","data":"'jsonrpc' must be \"2.0\""},"id":4}""", await transport.NextFrameAsync());
     }
@@ -110,9 +110,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Unknown_method_answers_32601()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"nope","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"nope","id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":1}""", await transport.NextFrameAsync());
     }
@@ -120,9 +120,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Params_that_do_not_bind_answer_32602_with_the_reason()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("add", (int a, int b) => a + b));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("add", (int a, int b) => a + b));
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"add","params":[1],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"add","params":[1],"id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":"missing parameter 'b'"},"id":1}""", await transport.NextFrameAsync());
     }
@@ -130,9 +130,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Integer_past_a_long_reaches_a_JToken_parameter_and_comes_back_digit_for_digit()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("echo", (JToken value) => value));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("echo", (JToken value) => value));
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"echo","params":[123456789012345678901234567890],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"echo","params":[123456789012345678901234567890],"id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":123456789012345678901234567890,"id":1}""", await transport.NextFrameAsync());
     }
@@ -141,10 +141,10 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     public async Task Request_past_the_in_flight_limit_answers_32002_at_once()
     {
         var gate = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task), new HubSettings { MaxInFlight = 1 });
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"wait","id":1}""");
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("wait", () => gate.Task), new HubSettings { MaxInFlight = 1 });
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"wait","id":1}""");
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"wait","id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"wait","id":2}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32002,"message":"Too many requests"},"id":2}""", await transport.NextFrameAsync());
         gate.SetResult("done");
@@ -154,11 +154,11 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Answered_call_frees_its_in_flight_slot()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("ping", () => "pong"), new HubSettings { MaxInFlight = 1 });
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"ping","id":1}""");
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("ping", () => "pong"), new HubSettings { MaxInFlight = 1 });
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"ping","id":1}""");
         await transport.NextFrameAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"ping","id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"ping","id":2}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":"pong","id":2}""", await transport.NextFrameAsync());
     }
@@ -167,9 +167,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     public async Task Call_past_its_timeout_answers_32001_once_even_when_the_method_answers_later()
     {
         var gate = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethodActor("stuck", Props.Create(() => new GatedActor(gate)), TimeSpan.FromMilliseconds(200)));
+        var (connection, transport) = await OpenAsync(h => h.AddMethodActor("stuck", Props.Create(() => new GatedActor(gate)), TimeSpan.FromMilliseconds(200)));
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"stuck","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"stuck","id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32001,"message":"Request timed out"},"id":1}""", await transport.NextFrameAsync());
         gate.SetResult("late");
@@ -179,13 +179,13 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Handler_exception_answers_32603_and_the_connection_stays_open()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h
+        var (connection, transport) = await OpenAsync(h => h
             .AddMethod("boom", string () => throw new InvalidOperationException("secret detail"))
             .AddMethod("ping", () => "pong"));
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"boom","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"boom","id":1}""");
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32603,"message":"Internal error"},"id":1}""", await transport.NextFrameAsync());
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"ping","id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"ping","id":2}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":"pong","id":2}""", await transport.NextFrameAsync());
     }
@@ -193,9 +193,9 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
     [Fact]
     public async Task Get_methods_lists_built_ins_first_then_methods_sorted()
     {
-        var (connection, transport, inbound) = await OpenAsync(h => h.AddMethod("zeta", () => 1).AddMethod("alpha", () => 2));
+        var (connection, transport) = await OpenAsync(h => h.AddMethod("zeta", () => 1).AddMethod("alpha", () => 2));
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"get_methods","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"get_methods","id":1}""");
 
         Assert.Equal(
             """{"jsonrpc":"2.0","result":["get_methods","get_topics","get_subscriptions","subscribe","unsubscribe","alpha","zeta"],"id":1}""",
@@ -208,22 +208,21 @@ public sealed class ConnectionActorTests(ITestOutputHelper output) : ClusterTest
         var runtime = StartHub(h => h.AddMethod("ping", () => "pong"));
         var transport = new RecordingTransport();
         var connection = await OpenAsync(runtime, transport, isHttp: true);
-        var inbound = CreateTestProbe();
         Watch(connection);
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"ping","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"ping","id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":"pong","id":1}""", await transport.NextFrameAsync());
         Assert.Equal((1000, string.Empty), await transport.ClosedAsync());
         await ExpectTerminatedAsync(connection, Waits.Max);
     }
 
-    private async Task<(IActorRef Connection, RecordingTransport Transport, Akka.TestKit.TestProbe Inbound)> OpenAsync(
+    private async Task<(IActorRef Connection, RecordingTransport Transport)> OpenAsync(
         Action<HubBuilder>? configure = null, HubSettings? settings = null)
     {
         var runtime = StartHub(configure, settings);
         var transport = new RecordingTransport();
-        return (await OpenAsync(runtime, transport), transport, CreateTestProbe());
+        return (await OpenAsync(runtime, transport), transport);
     }
 
     /// <summary>Answers only when the test opens the gate, ignoring its cancellation token: only the connection's timer can answer first.</summary>

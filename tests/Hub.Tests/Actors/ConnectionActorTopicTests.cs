@@ -14,9 +14,9 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Subscribe_answers_the_subscriptions_sorted()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices","news"],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices","news"],"id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":["news","prices"],"id":1}""", await transport.NextFrameAsync());
     }
@@ -24,8 +24,8 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Subscribed_connection_receives_a_notification_once()
     {
-        var (connection, transport, inbound) = await OpenAsync();
-        await SubscribeAsync(connection, transport, inbound);
+        var (connection, transport) = await OpenAsync();
+        await SubscribeAsync(connection, transport);
 
         await _runtime.NotifyAsync("prices", new JObject { ["p"] = 1 }).WaitAsync(Waits.Max);
 
@@ -36,10 +36,10 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Subscribe_sends_the_retained_value_before_the_reply()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         await _runtime.NotifyAsync("prices", new JObject { ["p"] = 7 }, retain: true).WaitAsync(Waits.Max);
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":{"topics":["prices"]},"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":{"topics":["prices"]},"id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","method":"prices","params":{"p":7}}""", await transport.NextFrameAsync());
         Assert.Equal("""{"jsonrpc":"2.0","result":["prices"],"id":1}""", await transport.NextFrameAsync());
@@ -48,13 +48,13 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Subscribing_again_sends_nothing_but_the_reply()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
         await _runtime.NotifyAsync("prices", new JObject { ["p"] = 7 }, retain: true).WaitAsync(Waits.Max);
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
         await transport.NextFrameAsync();
         await transport.NextFrameAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":2}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":["prices"],"id":2}""", await transport.NextFrameAsync());
         await transport.ExpectNoFrameAsync();
@@ -63,10 +63,10 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Subscribe_naming_an_unknown_topic_changes_nothing_and_answers_32602_listing_it()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices","nope"],"id":1}""");
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"get_subscriptions","id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices","nope"],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"get_subscriptions","id":2}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32602,"message":"Invalid params","data":["nope"]},"id":1}""", await transport.NextFrameAsync());
         Assert.Equal("""{"jsonrpc":"2.0","result":[],"id":2}""", await transport.NextFrameAsync());
@@ -75,11 +75,11 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Unsubscribe_answers_the_remaining_subscriptions_and_ignores_unknown_names()
     {
-        var (connection, transport, inbound) = await OpenAsync();
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices","news"],"id":1}""");
+        var (connection, transport) = await OpenAsync();
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices","news"],"id":1}""");
         await transport.NextFrameAsync();
 
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"unsubscribe","params":["prices","nope"],"id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"unsubscribe","params":["prices","nope"],"id":2}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","result":["news"],"id":2}""", await transport.NextFrameAsync());
     }
@@ -87,9 +87,9 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Unsubscribed_connection_receives_no_notification()
     {
-        var (connection, transport, inbound) = await OpenAsync();
-        await SubscribeAsync(connection, transport, inbound);
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"unsubscribe","params":["prices"],"id":2}""");
+        var (connection, transport) = await OpenAsync();
+        await SubscribeAsync(connection, transport);
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"unsubscribe","params":["prices"],"id":2}""");
         Assert.Equal("""{"jsonrpc":"2.0","result":[],"id":2}""", await transport.NextFrameAsync());
 
         await _runtime.NotifyAsync("prices", new JObject { ["p"] = 1 }).WaitAsync(Waits.Max);
@@ -100,9 +100,9 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Subscribe_unsubscribe_subscribe_in_one_batch_answers_all_and_leaves_the_topic_subscribed()
     {
-        var (connection, transport, inbound) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
 
-        await SendFrameAsync(connection, inbound, """[{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1},{"jsonrpc":"2.0","method":"unsubscribe","params":["prices"],"id":2},{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":3}]""");
+        await SendFrameAsync(connection, """[{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1},{"jsonrpc":"2.0","method":"unsubscribe","params":["prices"],"id":2},{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":3}]""");
 
         Assert.Equal(
             """[{"jsonrpc":"2.0","result":["prices"],"id":1},{"jsonrpc":"2.0","result":[],"id":2},{"jsonrpc":"2.0","result":["prices"],"id":3}]""",
@@ -114,10 +114,10 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     [Fact]
     public async Task Subscribe_again_right_after_unsubscribing_keeps_receiving_notifications()
     {
-        var (connection, transport, inbound) = await OpenAsync();
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"unsubscribe","params":["prices"],"id":2}""");
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":3}""");
+        var (connection, transport) = await OpenAsync();
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"unsubscribe","params":["prices"],"id":2}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":3}""");
         var replies = new[] { await transport.NextFrameAsync(), await transport.NextFrameAsync(), await transport.NextFrameAsync() };
 
         await _runtime.NotifyAsync("prices", new JObject { ["p"] = 1 }).WaitAsync(Waits.Max);
@@ -128,24 +128,26 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
     }
 
     [Fact]
-    public async Task Deliver_for_a_topic_not_subscribed_is_dropped()
+    public async Task Notification_for_a_topic_not_subscribed_is_not_written()
     {
-        var (connection, transport, _) = await OpenAsync();
+        var (connection, transport) = await OpenAsync();
+        await SubscribeAsync(connection, transport);
 
-        connection.Tell(new TopicProtocol.Deliver("prices", """{"jsonrpc":"2.0","method":"prices"}"""u8.ToArray()));
+        await _runtime.NotifyAsync("news", new JArray(1)).WaitAsync(Waits.Max);
 
         await transport.ExpectNoFrameAsync();
     }
 
     [Fact]
-    public async Task Deliver_for_a_subscribed_topic_is_written_as_is()
+    public async Task Notification_for_a_subscribed_topic_is_written_once_as_encoded()
     {
-        var (connection, transport, inbound) = await OpenAsync();
-        await SubscribeAsync(connection, transport, inbound);
+        var (connection, transport) = await OpenAsync();
+        await SubscribeAsync(connection, transport);
 
-        connection.Tell(new TopicProtocol.Deliver("prices", """{"jsonrpc":"2.0","method":"prices","params":[1]}"""u8.ToArray()));
+        await _runtime.NotifyAsync("prices", new JArray(1)).WaitAsync(Waits.Max);
 
         Assert.Equal("""{"jsonrpc":"2.0","method":"prices","params":[1]}""", await transport.NextFrameAsync());
+        await transport.ExpectNoFrameAsync();
     }
 
     [Fact]
@@ -155,22 +157,22 @@ public sealed class ConnectionActorTopicTests(ITestOutputHelper output) : Cluste
         var transport = new RecordingTransport();
         var connection = await OpenAsync(_runtime, transport, isHttp: true);
 
-        await SendFrameAsync(connection, CreateTestProbe(), """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
 
         Assert.Equal("""{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":1}""", await transport.NextFrameAsync());
     }
 
-    private async Task<(IActorRef Connection, RecordingTransport Transport, Akka.TestKit.TestProbe Inbound)> OpenAsync()
+    private async Task<(IActorRef Connection, RecordingTransport Transport)> OpenAsync()
     {
         _runtime = StartHub(h => h.AddTopic("prices").AddTopic("news"));
         var transport = new RecordingTransport();
-        return (await OpenAsync(_runtime, transport), transport, CreateTestProbe());
+        return (await OpenAsync(_runtime, transport), transport);
     }
 
     /// <summary>Subscribes to "prices"; the subscription is effective once the reply has come.</summary>
-    private static async Task SubscribeAsync(IActorRef connection, RecordingTransport transport, Akka.TestKit.TestProbe inbound)
+    private static async Task SubscribeAsync(IActorRef connection, RecordingTransport transport)
     {
-        await SendFrameAsync(connection, inbound, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"subscribe","params":["prices"],"id":1}""");
         Assert.Equal("""{"jsonrpc":"2.0","result":["prices"],"id":1}""", await transport.NextFrameAsync());
     }
 }

@@ -56,7 +56,7 @@ public sealed class ConnectionsActorTests(ITestOutputHelper output) : ClusterTes
         var runtime = StartHub(h => h.AddMethod("wait", () => gate.Task), new HubSettings { ShutdownDeadline = TimeSpan.FromMilliseconds(300) });
         var transport = new RecordingTransport();
         var connection = await OpenAsync(runtime, transport);
-        await SendFrameAsync(connection, CreateTestProbe(), """{"jsonrpc":"2.0","method":"wait","id":1}""");
+        await SendFrameAsync(connection, """{"jsonrpc":"2.0","method":"wait","id":1}""");
 
         await runtime.DrainAsync().WaitAsync(Waits.Max);
 

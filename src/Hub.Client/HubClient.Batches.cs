@@ -8,7 +8,7 @@ public sealed partial class HubClient
 {
     /// <summary>
     /// Starts a batch: add calls and notifications to it, then send them together in one frame with
-    /// <see cref="HubBatch.SendAsync"/>. Each call has its own task, with its own result or error.
+    /// <see cref="HubBatch.SendAsync(CancellationToken)"/>. Each call has its own task, with its own result or error.
     /// </summary>
     /// <returns>An empty batch bound to this client.</returns>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -28,7 +28,8 @@ public sealed partial class HubClient
         return new HubBatch(this);
     }
 
-    internal async Task SendBatchAsync(IReadOnlyList<HubBatch.Entry> entries, JsonSerializer serializer, CancellationToken cancellationToken)
+    /// <summary>Sends a batch; <paramref name="timeout"/> <see langword="null"/> for the default.</summary>
+    internal async Task SendBatchAsync(IReadOnlyList<HubBatch.Entry> entries, JsonSerializer serializer, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var calls = entries.Where(entry => entry.Reply is not null).Select(entry => entry.Reply!).ToArray();
         try
@@ -45,8 +46,9 @@ public sealed partial class HubClient
         var ids = entries.Select(entry => entry.Reply is null ? (long?)null : Interlocked.Increment(ref _lastId)).ToArray();
         var callIds = ids.OfType<long>().ToArray();
         var frame = MessageWriter.Batch(serializer, entries.Select((entry, i) => (entry.Method, entry.Parameters, ids[i])));
-        using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
-        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var limit = timeout ?? _defaultTimeout;
+        using var deadline = limit == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(limit);
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked?.Token ?? cancellationToken;
         var sent = false;
         try
@@ -96,10 +98,10 @@ public sealed partial class HubClient
             Fail(calls, e, cancellationToken);
             throw new OperationCanceledException("The batch was cancelled.", e, cancellationToken);
         }
-        catch (OperationCanceledException e) when (timeout is { IsCancellationRequested: true })
+        catch (OperationCanceledException e) when (deadline is { IsCancellationRequested: true })
         {
             var error = new TimeoutException(
-                sent ? $"No reply within {_defaultTimeout}." : $"The batch could not be sent within {_defaultTimeout}.",
+                sent ? $"No reply within {limit}." : $"The batch could not be sent within {limit}.",
                 e);
             Fail(calls, error, cancellationToken);
             if (!sent)

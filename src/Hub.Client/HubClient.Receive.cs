@@ -83,9 +83,12 @@ public sealed partial class HubClient
             {
                 call.TrySetResult(envelope["result"] ?? JValue.CreateNull());
             }
+
+            return;
         }
 
-        // Any other reply (unknown or timed-out id, id null) matches no waiting call and is dropped.
+        // Any other reply (to a call cancelled or timed out, unknown id, id null) matches no waiting call: dropped.
+        HubClientLog.IgnoredReply(_logger, connection.Endpoint, envelope["id"]?.ToString(Formatting.None) ?? "none");
     }
 
     private static HubRpcException ToRpcException(JObject error)

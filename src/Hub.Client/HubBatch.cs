@@ -16,7 +16,8 @@ namespace Hub.Client;
 /// <para>
 /// The builder is meant for one thread; entries are sent in the order they were added. A batch is sent at most once.
 /// The server limits batch length (Hub: 100 entries, PROTOCOL.md section 9) and refuses a longer batch as a whole
-/// with an error whose id is null, which matches no call: its calls then end with <see cref="TimeoutException"/>.
+/// with one <c>-32600</c> error whose id is null: every call of the batch then fails at once with that
+/// <see cref="HubRpcException"/>, and so does <see cref="SendAsync(CancellationToken)"/>. None of it ran.
 /// </para>
 /// </remarks>
 /// <example>
@@ -60,7 +61,8 @@ public sealed class HubBatch
     /// <param name="method">The method's name.</param>
     /// <param name="positionalParams">The params in order; <see langword="null"/> (the default) sends no <c>params</c> member.</param>
     /// <returns>The call's own result. It fails with <see cref="HubRpcException"/> when the server answers this call
-    /// with an error, <see cref="HubConnectionException"/> when the connection is lost first, <see cref="TimeoutException"/> when no
+    /// with an error or refuses the whole batch (<c>-32600</c>, such as a batch over its length limit),
+    /// <see cref="HubConnectionException"/> when the connection is lost first, <see cref="TimeoutException"/> when no
     /// reply comes within the batch's timeout (<see cref="HubCallOptions.Timeout"/> given to
     /// <see cref="SendAsync(HubCallOptions, CancellationToken)"/>, else <see cref="HubClientOptions.DefaultTimeout"/>),
     /// and <see cref="Newtonsoft.Json.JsonException"/> when the result does not convert.</returns>
@@ -161,6 +163,8 @@ public sealed class HubBatch
     /// failed, and then every call's task fails the same way.</returns>
     /// <exception cref="InvalidOperationException">The batch is empty (JSON-RPC does not allow an empty batch), was
     /// sent already, or the client was not started.</exception>
+    /// <exception cref="HubRpcException">The server refused the batch as a whole (<c>-32600</c>, such as a batch over
+    /// its length limit); none of it ran.</exception>
     /// <exception cref="HubConnectionException">The batch could not be sent: the connection was lost, the client is
     /// reconnecting and calls fail fast, or it has stopped for good.</exception>
     /// <exception cref="TimeoutException">The batch could not be sent within <see cref="HubClientOptions.DefaultTimeout"/>
@@ -189,6 +193,8 @@ public sealed class HubBatch
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The batch is empty (JSON-RPC does not allow an empty batch), was
     /// sent already, or the client was not started.</exception>
+    /// <exception cref="HubRpcException">The server refused the batch as a whole (<c>-32600</c>, such as a batch over
+    /// its length limit); none of it ran.</exception>
     /// <exception cref="HubConnectionException">The batch could not be sent: the connection was lost, the client is
     /// reconnecting and calls fail fast, or it has stopped for good.</exception>
     /// <exception cref="TimeoutException">The batch could not be sent within the options' timeout (waiting for a

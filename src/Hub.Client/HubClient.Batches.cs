@@ -51,6 +51,7 @@ public sealed partial class HubClient
         using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked?.Token ?? cancellationToken;
         var sent = false;
+        HubRpcException? refusal = null;
         try
         {
             while (!sent)
@@ -65,20 +66,30 @@ public sealed partial class HubClient
                     connection.Pending[callIds[i]] = replies[i];
                 }
 
+                // Before the send, so a refusal of the whole batch cannot come before the batch is known.
+                var waiting = connection.Refusals.Add(entries.Count, callIds, replies);
                 try
                 {
                     sent = await connection.TrySendAsync(frame, token).ConfigureAwait(false);
                     if (sent)
                     {
+                        connection.Refusals.Sent(waiting, Interlocked.Read(ref _lastId));
                         await AwaitRepliesAsync(replies, calls, token).ConfigureAwait(false);
+                        refusal = waiting.Refusal;
                     }
                 }
                 finally
                 {
-                    // A reply that comes after this finds no pending call and is dropped.
+                    // A reply that comes after this finds no pending call and is dropped. A batch sent but given up
+                    // (timed out, cancelled) stays with the refusals: a refusal coming late must still find it.
                     foreach (var id in callIds)
                     {
                         connection.Pending.TryRemove(id, out _);
+                    }
+
+                    if (!sent)
+                    {
+                        connection.Refusals.Remove(waiting);
                     }
                 }
 
@@ -113,6 +124,12 @@ public sealed partial class HubClient
         {
             Fail(calls, e, cancellationToken);
             throw;
+        }
+
+        // Refused as a whole (every call holds the error already): the batch as a whole failed, so SendAsync says so.
+        if (refusal is not null)
+        {
+            throw refusal;
         }
     }
 

@@ -49,6 +49,17 @@ var refused = batch.Call("computer_says_no");
 await batch.SendAsync();
 Console.WriteLine($"batch: sum -> {await sum}, computer_says_no -> {await DescribeAsync(refused)}");
 
+// One call with its own timeout, shorter than DefaultTimeout: sleep takes 2 s, the call gives up after 0.5 s, and the
+// reply that comes later is dropped.
+try
+{
+    await client.CallAsync<int>(new HubCallOptions { Timeout = TimeSpan.FromMilliseconds(500) }, "sleep", [2000]);
+}
+catch (TimeoutException e)
+{
+    Console.WriteLine($"sleep(2000) with a 0.5 s timeout -> {e.Message}");
+}
+
 // The clock ticks every second; the subscription outlives reconnects (the client subscribes again by itself).
 var clock = Task.Run(async () =>
 {

@@ -45,6 +45,9 @@ internal sealed class ClientConnection
     /// <summary>Calls sent on this connection and waiting for their reply, by id.</summary>
     public ConcurrentDictionary<long, TaskCompletionSource<JToken>> Pending { get; } = new();
 
+    /// <summary>Batches sent on this connection that the server may still refuse as a whole.</summary>
+    public BatchRefusals Refusals { get; } = new();
+
     /// <summary>True once the connection has ended for callers: nothing more is sent or answered on it.</summary>
     public bool IsTerminated => _terminated;
 

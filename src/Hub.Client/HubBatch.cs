@@ -5,7 +5,7 @@ namespace Hub.Client;
 
 /// <summary>
 /// Several calls and notifications sent together, in one WebSocket frame (a JSON-RPC batch), each call with its own
-/// result or error. Made by <see cref="HubClient.CreateBatch"/>: add entries, then <see cref="SendAsync"/> once.
+/// result or error. Made by <see cref="HubClient.CreateBatch"/>: add entries, then <see cref="SendAsync(CancellationToken)"/> once.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -16,7 +16,8 @@ namespace Hub.Client;
 /// <para>
 /// The builder is meant for one thread; entries are sent in the order they were added. A batch is sent at most once.
 /// The server limits batch length (Hub: 100 entries, PROTOCOL.md section 9) and refuses a longer batch as a whole
-/// with an error whose id is null, which matches no call: its calls then end with <see cref="TimeoutException"/>.
+/// with one <c>-32600</c> error whose id is null: every call of the batch then fails at once with that
+/// <see cref="HubRpcException"/>, and so does <see cref="SendAsync(CancellationToken)"/>. None of it ran.
 /// </para>
 /// </remarks>
 /// <example>
@@ -60,9 +61,11 @@ public sealed class HubBatch
     /// <param name="method">The method's name.</param>
     /// <param name="positionalParams">The params in order; <see langword="null"/> (the default) sends no <c>params</c> member.</param>
     /// <returns>The call's own result. It fails with <see cref="HubRpcException"/> when the server answers this call
-    /// with an error, <see cref="HubConnectionException"/> when the connection is lost first,
-    /// <see cref="TimeoutException"/> when no reply comes within <see cref="HubClientOptions.DefaultTimeout"/>, and
-    /// <see cref="Newtonsoft.Json.JsonException"/> when the result does not convert.</returns>
+    /// with an error or refuses the whole batch (<c>-32600</c>, such as a batch over its length limit),
+    /// <see cref="HubConnectionException"/> when the connection is lost first, <see cref="TimeoutException"/> when no
+    /// reply comes within the batch's timeout (<see cref="HubCallOptions.Timeout"/> given to
+    /// <see cref="SendAsync(HubCallOptions, CancellationToken)"/>, else <see cref="HubClientOptions.DefaultTimeout"/>),
+    /// and <see cref="Newtonsoft.Json.JsonException"/> when the result does not convert.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="method"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The batch was sent already.</exception>
     /// <exception cref="JsonException">A param cannot be serialized.</exception>
@@ -151,6 +154,8 @@ public sealed class HubBatch
     /// Sends the batch in one frame and waits until every call in it has its outcome (result, error, lost connection
     /// or timeout, each in the call's own task). A batch of notifications only completes once sent. While the client
     /// is reconnecting, the batch waits or fails fast like a call (<see cref="HubClientOptions.CallsWhileReconnecting"/>).
+    /// Its calls get <see cref="HubClientOptions.DefaultTimeout"/>; <see cref="SendAsync(HubCallOptions, CancellationToken)"/>
+    /// gives them another.
     /// </summary>
     /// <param name="cancellationToken">Abandons the batch: calls without a reply yet are cancelled, and replies
     /// arriving later are ignored.</param>
@@ -158,6 +163,8 @@ public sealed class HubBatch
     /// failed, and then every call's task fails the same way.</returns>
     /// <exception cref="InvalidOperationException">The batch is empty (JSON-RPC does not allow an empty batch), was
     /// sent already, or the client was not started.</exception>
+    /// <exception cref="HubRpcException">The server refused the batch as a whole (<c>-32600</c>, such as a batch over
+    /// its length limit); none of it ran.</exception>
     /// <exception cref="HubConnectionException">The batch could not be sent: the connection was lost, the client is
     /// reconnecting and calls fail fast, or it has stopped for good.</exception>
     /// <exception cref="TimeoutException">The batch could not be sent within <see cref="HubClientOptions.DefaultTimeout"/>
@@ -169,7 +176,47 @@ public sealed class HubBatch
     /// await batch.SendAsync(cancellationToken);
     /// </code>
     /// </example>
-    public Task SendAsync(CancellationToken cancellationToken = default)
+    public Task SendAsync(CancellationToken cancellationToken = default) =>
+        Send(timeout: null, cancellationToken);
+
+    /// <summary>
+    /// Sends the batch as <see cref="SendAsync(CancellationToken)"/> does, with <paramref name="options"/> for all its
+    /// calls: <see cref="HubCallOptions.Timeout"/> bounds the wait for the whole batch (its send, a reconnect, and every
+    /// reply), overriding <see cref="HubClientOptions.DefaultTimeout"/>. A call still without a reply then fails with
+    /// <see cref="TimeoutException"/>, and its reply, should it come later, is ignored.
+    /// </summary>
+    /// <param name="options">The batch's options.</param>
+    /// <param name="cancellationToken">Abandons the batch: calls without a reply yet are cancelled, and replies
+    /// arriving later are ignored.</param>
+    /// <returns>A task that completes when every call has its outcome. It fails only when the batch as a whole
+    /// failed, and then every call's task fails the same way.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The batch is empty (JSON-RPC does not allow an empty batch), was
+    /// sent already, or the client was not started.</exception>
+    /// <exception cref="HubRpcException">The server refused the batch as a whole (<c>-32600</c>, such as a batch over
+    /// its length limit); none of it ran.</exception>
+    /// <exception cref="HubConnectionException">The batch could not be sent: the connection was lost, the client is
+    /// reconnecting and calls fail fast, or it has stopped for good.</exception>
+    /// <exception cref="TimeoutException">The batch could not be sent within the options' timeout (waiting for a
+    /// reconnect).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <example>
+    /// <code>
+    /// var batch = client.CreateBatch();
+    /// var report = batch.Call&lt;string&gt;("build_report");
+    /// var pong = batch.Call&lt;string&gt;("ping");
+    /// await batch.SendAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(5) });
+    /// Console.WriteLine(await pong);                // awaiting report throws TimeoutException if it took over 5 s
+    /// </code>
+    /// </example>
+    public Task SendAsync(HubCallOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Send(options.Timeout, cancellationToken);
+    }
+
+    private Task Send(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         Entry[] entries;
         lock (_gate)
@@ -188,7 +235,7 @@ public sealed class HubBatch
             entries = [.. _entries];
         }
 
-        return _client.SendBatchAsync(entries, _serializer, cancellationToken);
+        return _client.SendBatchAsync(entries, _serializer, timeout, cancellationToken);
     }
 
     private Task<JToken>? Add(string method, JToken? parameters, bool expectsReply)

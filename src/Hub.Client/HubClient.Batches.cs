@@ -8,7 +8,7 @@ public sealed partial class HubClient
 {
     /// <summary>
     /// Starts a batch: add calls and notifications to it, then send them together in one frame with
-    /// <see cref="HubBatch.SendAsync"/>. Each call has its own task, with its own result or error.
+    /// <see cref="HubBatch.SendAsync(CancellationToken)"/>. Each call has its own task, with its own result or error.
     /// </summary>
     /// <returns>An empty batch bound to this client.</returns>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
@@ -28,7 +28,8 @@ public sealed partial class HubClient
         return new HubBatch(this);
     }
 
-    internal async Task SendBatchAsync(IReadOnlyList<HubBatch.Entry> entries, JsonSerializer serializer, CancellationToken cancellationToken)
+    /// <summary>Sends a batch; <paramref name="timeout"/> <see langword="null"/> for the default.</summary>
+    internal async Task SendBatchAsync(IReadOnlyList<HubBatch.Entry> entries, JsonSerializer serializer, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var calls = entries.Where(entry => entry.Reply is not null).Select(entry => entry.Reply!).ToArray();
         try
@@ -45,10 +46,12 @@ public sealed partial class HubClient
         var ids = entries.Select(entry => entry.Reply is null ? (long?)null : Interlocked.Increment(ref _lastId)).ToArray();
         var callIds = ids.OfType<long>().ToArray();
         var frame = MessageWriter.Batch(serializer, entries.Select((entry, i) => (entry.Method, entry.Parameters, ids[i])));
-        using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
-        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var limit = timeout ?? _defaultTimeout;
+        using var deadline = limit == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(limit);
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked?.Token ?? cancellationToken;
         var sent = false;
+        HubRpcException? refusal = null;
         try
         {
             while (!sent)
@@ -63,20 +66,30 @@ public sealed partial class HubClient
                     connection.Pending[callIds[i]] = replies[i];
                 }
 
+                // Before the send, so a refusal of the whole batch cannot come before the batch is known.
+                var waiting = connection.Refusals.Add(entries.Count, callIds, replies);
                 try
                 {
                     sent = await connection.TrySendAsync(frame, token).ConfigureAwait(false);
                     if (sent)
                     {
+                        connection.Refusals.Sent(waiting, Interlocked.Read(ref _lastId));
                         await AwaitRepliesAsync(replies, calls, token).ConfigureAwait(false);
+                        refusal = waiting.Refusal;
                     }
                 }
                 finally
                 {
-                    // A reply that comes after this finds no pending call and is dropped.
+                    // A reply that comes after this finds no pending call and is dropped. A batch sent but given up
+                    // (timed out, cancelled) stays with the refusals: a refusal coming late must still find it.
                     foreach (var id in callIds)
                     {
                         connection.Pending.TryRemove(id, out _);
+                    }
+
+                    if (!sent)
+                    {
+                        connection.Refusals.Remove(waiting);
                     }
                 }
 
@@ -96,10 +109,10 @@ public sealed partial class HubClient
             Fail(calls, e, cancellationToken);
             throw new OperationCanceledException("The batch was cancelled.", e, cancellationToken);
         }
-        catch (OperationCanceledException e) when (timeout is { IsCancellationRequested: true })
+        catch (OperationCanceledException e) when (deadline is { IsCancellationRequested: true })
         {
             var error = new TimeoutException(
-                sent ? $"No reply within {_defaultTimeout}." : $"The batch could not be sent within {_defaultTimeout}.",
+                sent ? $"No reply within {limit}." : $"The batch could not be sent within {limit}.",
                 e);
             Fail(calls, error, cancellationToken);
             if (!sent)
@@ -111,6 +124,12 @@ public sealed partial class HubClient
         {
             Fail(calls, e, cancellationToken);
             throw;
+        }
+
+        // Refused as a whole (every call holds the error already): the batch as a whole failed, so SendAsync says so.
+        if (refusal is not null)
+        {
+            throw refusal;
         }
     }
 

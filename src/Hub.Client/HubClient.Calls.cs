@@ -29,7 +29,7 @@ public sealed partial class HubClient
     public async Task<T> CallAsync<T>(string method, CancellationToken cancellationToken = default)
     {
         var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, parameters: null, cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(serializer, method, parameters: null, _defaultTimeout, cancellationToken).ConfigureAwait(false);
         return ConvertResult<T>(serializer, result);
     }
 
@@ -60,7 +60,7 @@ public sealed partial class HubClient
     public async Task<T> CallAsync<T>(string method, object?[]? positionalParams, CancellationToken cancellationToken = default)
     {
         var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, Positional(serializer, positionalParams), cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(serializer, method, Positional(serializer, positionalParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
         return ConvertResult<T>(serializer, result);
     }
 
@@ -92,7 +92,7 @@ public sealed partial class HubClient
     public async Task<T> CallByNameAsync<T>(string method, object namedParams, CancellationToken cancellationToken = default)
     {
         var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, Named(serializer, namedParams), cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(serializer, method, Named(serializer, namedParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
         return ConvertResult<T>(serializer, result);
     }
 
@@ -115,7 +115,7 @@ public sealed partial class HubClient
     /// </code>
     /// </example>
     public Task<JToken> CallAsync(string method, CancellationToken cancellationToken = default) =>
-        InvokeAsync(CreateSerializer(), method, parameters: null, cancellationToken);
+        InvokeAsync(CreateSerializer(), method, parameters: null, _defaultTimeout, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> with params by position and returns its result as JSON.</summary>
     /// <param name="method">The method's name.</param>
@@ -139,7 +139,7 @@ public sealed partial class HubClient
     public async Task<JToken> CallAsync(string method, object?[]? positionalParams, CancellationToken cancellationToken = default)
     {
         var serializer = CreateSerializer();
-        return await InvokeAsync(serializer, method, Positional(serializer, positionalParams), cancellationToken).ConfigureAwait(false);
+        return await InvokeAsync(serializer, method, Positional(serializer, positionalParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Calls <paramref name="method"/> with params by name and returns its result as JSON.</summary>
@@ -166,7 +166,7 @@ public sealed partial class HubClient
     public async Task<JToken> CallByNameAsync(string method, object namedParams, CancellationToken cancellationToken = default)
     {
         var serializer = CreateSerializer();
-        return await InvokeAsync(serializer, method, Named(serializer, namedParams), cancellationToken).ConfigureAwait(false);
+        return await InvokeAsync(serializer, method, Named(serializer, namedParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -195,7 +195,7 @@ public sealed partial class HubClient
         ArgumentNullException.ThrowIfNull(method);
         var serializer = CreateSerializer();
         var frame = MessageWriter.Request(serializer, method, Positional(serializer, positionalParams), id: null);
-        await SendWithoutReplyAsync(frame, cancellationToken).ConfigureAwait(false);
+        await SendWithoutReplyAsync(frame, _defaultTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a JSON-RPC notification with params by name; see <see cref="NotifyAsync(string, object?[], CancellationToken)"/>.</summary>
@@ -223,7 +223,7 @@ public sealed partial class HubClient
         ArgumentNullException.ThrowIfNull(method);
         var serializer = CreateSerializer();
         var frame = MessageWriter.Request(serializer, method, Named(serializer, namedParams), id: null);
-        await SendWithoutReplyAsync(frame, cancellationToken).ConfigureAwait(false);
+        await SendWithoutReplyAsync(frame, _defaultTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     internal static JArray? Positional(JsonSerializer serializer, object?[]? values)
@@ -263,6 +263,7 @@ public sealed partial class HubClient
         JsonSerializer serializer,
         string method,
         JToken? parameters,
+        TimeSpan timeout,
         CancellationToken cancellationToken,
         ClientConnection? only = null)
     {
@@ -272,8 +273,8 @@ public sealed partial class HubClient
 
         var id = Interlocked.Increment(ref _lastId);
         var frame = MessageWriter.Request(serializer, method, parameters, id);
-        using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
-        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var deadline = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout);
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked?.Token ?? cancellationToken;
         try
         {
@@ -302,19 +303,19 @@ public sealed partial class HubClient
         {
             throw new OperationCanceledException($"The call to '{method}' (id {id}) was cancelled.", e, cancellationToken);
         }
-        catch (OperationCanceledException e) when (timeout is { IsCancellationRequested: true })
+        catch (OperationCanceledException e) when (deadline is { IsCancellationRequested: true })
         {
-            throw new TimeoutException($"The call to '{method}' (id {id}) got no reply within {_defaultTimeout}.", e);
+            throw new TimeoutException($"The call to '{method}' (id {id}) got no reply within {timeout}.", e);
         }
     }
 
     /// <summary>Sends one frame that expects no reply (a notification), waiting for a reconnect by option.</summary>
-    private async Task SendWithoutReplyAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    private async Task SendWithoutReplyAsync(ReadOnlyMemory<byte> frame, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfUnusable();
-        using var timeout = _defaultTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_defaultTimeout);
-        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var deadline = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout);
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked?.Token ?? cancellationToken;
         try
         {
@@ -329,9 +330,9 @@ public sealed partial class HubClient
                 await NextConnectionAsync(connection, reply: null, only: null, token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && timeout is { IsCancellationRequested: true })
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && deadline is { IsCancellationRequested: true })
         {
-            throw new TimeoutException($"The message could not be sent within {_defaultTimeout}.", e);
+            throw new TimeoutException($"The message could not be sent within {timeout}.", e);
         }
     }
 

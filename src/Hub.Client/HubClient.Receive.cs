@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
 using System.Text;
 using Newtonsoft.Json;
@@ -45,10 +46,37 @@ public sealed partial class HubClient
                 HandleMessage(connection, entry);
             }
         }
+        else if (IsBatchRefusal(message, out var refusal))
+        {
+            if (!connection.Refusals.TryRefuse(refusal))
+            {
+                HubClientLog.IgnoredReply(_logger, connection.Endpoint, "null");
+            }
+        }
         else
         {
             HandleMessage(connection, message);
         }
+    }
+
+    /// <summary>
+    /// A lone <c>-32600</c> error with a null (or no) id. The client only sends well-formed requests with numeric ids,
+    /// so it is the refusal of a whole batch: one over the server's limit (PROTOCOL.md section 3), or sent to a server
+    /// that takes no batches. Inside a batch reply, such an error answers an entry, not the batch.
+    /// </summary>
+    private static bool IsBatchRefusal(JToken message, [NotNullWhen(true)] out HubRpcException? refusal)
+    {
+        refusal = null;
+        if (message is JObject envelope
+            && !envelope.ContainsKey("method")
+            && envelope["id"] is null or { Type: JTokenType.Null }
+            && envelope["error"] is JObject error
+            && ToRpcException(error) is { Code: JsonRpcErrorCodes.InvalidRequest } invalid)
+        {
+            refusal = invalid;
+        }
+
+        return refusal is not null;
     }
 
     private void HandleMessage(ClientConnection connection, JToken message)
@@ -73,19 +101,27 @@ public sealed partial class HubClient
             return;
         }
 
-        if (envelope["id"] is JValue { Type: JTokenType.Integer, Value: long callId } && connection.Pending.TryRemove(callId, out var call))
+        if (envelope["id"] is JValue { Type: JTokenType.Integer, Value: long callId })
         {
-            if (envelope["error"] is JObject error)
+            // Late or not, a reply tells which batches the server has taken.
+            connection.Refusals.Answered(callId);
+            if (connection.Pending.TryRemove(callId, out var call))
             {
-                call.TrySetException(ToRpcException(error));
-            }
-            else
-            {
-                call.TrySetResult(envelope["result"] ?? JValue.CreateNull());
+                if (envelope["error"] is JObject error)
+                {
+                    call.TrySetException(ToRpcException(error));
+                }
+                else
+                {
+                    call.TrySetResult(envelope["result"] ?? JValue.CreateNull());
+                }
+
+                return;
             }
         }
 
-        // Any other reply (unknown or timed-out id, id null) matches no waiting call and is dropped.
+        // Any other reply (to a call cancelled or timed out, unknown id, id null) matches no waiting call: dropped.
+        HubClientLog.IgnoredReply(_logger, connection.Endpoint, envelope["id"]?.ToString(Formatting.None) ?? "none");
     }
 
     private static HubRpcException ToRpcException(JObject error)

@@ -266,7 +266,7 @@ public sealed partial class HubClient
         var serializer = CreateSerializer();
         try
         {
-            await InvokeAsync(serializer, "subscribe", new JArray(topics), _lifetime.Token, connection).ConfigureAwait(false);
+            await InvokeAsync(serializer, "subscribe", new JArray(topics), _defaultTimeout, _lifetime.Token, connection).ConfigureAwait(false);
             return;
         }
         catch (HubRpcException)
@@ -278,7 +278,7 @@ public sealed partial class HubClient
         {
             try
             {
-                await InvokeAsync(serializer, "subscribe", new JArray(topic), _lifetime.Token, connection).ConfigureAwait(false);
+                await InvokeAsync(serializer, "subscribe", new JArray(topic), _defaultTimeout, _lifetime.Token, connection).ConfigureAwait(false);
             }
             catch (HubRpcException e)
             {

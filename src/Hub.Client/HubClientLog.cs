@@ -38,4 +38,7 @@ internal static partial class HubClientLog
 
     [LoggerMessage(11, LogLevel.Trace, "Ignored a frame from {Endpoint} that is not JSON: {Frame}")]
     public static partial void NotJson(ILogger logger, Uri endpoint, string frame);
+
+    [LoggerMessage(12, LogLevel.Trace, "Ignored a reply from {Endpoint} with id {RequestId}: no call waits for it")]
+    public static partial void IgnoredReply(ILogger logger, Uri endpoint, string requestId);
 }

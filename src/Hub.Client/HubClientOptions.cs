@@ -68,6 +68,7 @@ public sealed class HubClientOptions
     /// How long a call waits for its reply before it fails with <see cref="TimeoutException"/>, including any wait
     /// for a reconnect (see <see cref="CallsWhileReconnecting"/>). Default 30 seconds;
     /// <see cref="Timeout.InfiniteTimeSpan"/> waits for ever (until the call is cancelled or the client stops).
+    /// A call, batch or notification given a <see cref="HubCallOptions.Timeout"/> uses that instead.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than
     /// <see cref="Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
@@ -200,7 +201,7 @@ public sealed class HubClientOptions
     /// </summary>
     public Action<string, Exception>? OnHandlerError { get; set; }
 
-    private static TimeSpan ValidTimeout(TimeSpan value)
+    internal static TimeSpan ValidTimeout(TimeSpan value)
     {
         if (value != Timeout.InfiniteTimeSpan && (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
         {

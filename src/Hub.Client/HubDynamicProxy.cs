@@ -15,6 +15,7 @@ internal sealed class HubDynamicProxy(HubClient client) : DynamicObject
         var names = binder.CallInfo.ArgumentNames;
         var firstNamed = args.Length - names.Count;
         var cancellationToken = CancellationToken.None;
+        HubCallOptions? options = null;
         var positional = new List<object?>();
         var named = new List<KeyValuePair<string, object?>>();
         for (var i = 0; i < args.Length; i++)
@@ -22,6 +23,10 @@ internal sealed class HubDynamicProxy(HubClient client) : DynamicObject
             if (args[i] is CancellationToken token)
             {
                 cancellationToken = token;
+            }
+            else if (args[i] is HubCallOptions given)
+            {
+                options = given;
             }
             else if (i < firstNamed)
             {
@@ -53,9 +58,10 @@ internal sealed class HubDynamicProxy(HubClient client) : DynamicObject
                     return members;
                 }
 
-                // No arguments (or only a token): no params member at all.
+                // No arguments (or only a token and options): no params member at all.
                 return positional.Count > 0 ? HubClient.Positional(serializer, [.. positional]) : null;
             },
+            options,
             cancellationToken);
         return true;
     }

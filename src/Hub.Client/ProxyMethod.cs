@@ -6,7 +6,8 @@ using Newtonsoft.Json.Linq;
 namespace Hub.Client;
 
 /// <summary>
-/// How a typed proxy serves one interface method: the JSON-RPC name, how params are sent, where the token is, and
+/// How a typed proxy serves one interface method: the JSON-RPC name, how params are sent, where the token and the
+/// call options are, and
 /// a delegate that makes the call and returns a task of the method's own return type. Built once per interface.
 /// </summary>
 internal sealed class ProxyMethod
@@ -19,7 +20,8 @@ internal sealed class ProxyMethod
     private readonly bool _byName;
     private readonly string[] _parameterNames;
     private readonly int _tokenIndex;
-    private readonly Func<HubClient, string, Func<JsonSerializer, JToken?>, CancellationToken, Task> _invoke;
+    private readonly int _optionsIndex;
+    private readonly Func<HubClient, string, Func<JsonSerializer, JToken?>, HubCallOptions?, CancellationToken, Task> _invoke;
 
     private ProxyMethod(MethodInfo method)
     {
@@ -29,15 +31,16 @@ internal sealed class ProxyMethod
         var parameters = method.GetParameters();
         _parameterNames = parameters.Select(p => p.Name ?? $"arg{p.Position}").ToArray();
         _tokenIndex = Array.FindIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
+        _optionsIndex = Array.FindIndex(parameters, p => p.ParameterType == typeof(HubCallOptions));
         if (method.ReturnType == typeof(Task))
         {
-            _invoke = static (client, name, parameters, token) => client.InvokeForProxyAsync(name, parameters, token);
+            _invoke = static (client, name, parameters, options, token) => client.InvokeForProxyAsync(name, parameters, options, token);
         }
         else
         {
             var resultType = method.ReturnType.GetGenericArguments()[0];
             _invoke = TypedInvoke.MakeGenericMethod(resultType)
-                .CreateDelegate<Func<HubClient, string, Func<JsonSerializer, JToken?>, CancellationToken, Task>>();
+                .CreateDelegate<Func<HubClient, string, Func<JsonSerializer, JToken?>, HubCallOptions?, CancellationToken, Task>>();
         }
     }
 
@@ -49,11 +52,12 @@ internal sealed class ProxyMethod
     public Task Invoke(HubClient client, object?[] args)
     {
         var token = _tokenIndex >= 0 && args[_tokenIndex] is CancellationToken given ? given : CancellationToken.None;
-        return _invoke(client, _name, serializer => Parameters(serializer, args), token);
+        var options = _optionsIndex >= 0 ? args[_optionsIndex] as HubCallOptions : null;
+        return _invoke(client, _name, serializer => Parameters(serializer, args), options, token);
     }
 
-    private static Task<T> InvokeTyped<T>(HubClient client, string name, Func<JsonSerializer, JToken?> parameters, CancellationToken cancellationToken) =>
-        client.InvokeForProxyAsync<T>(name, parameters, cancellationToken);
+    private static Task<T> InvokeTyped<T>(HubClient client, string name, Func<JsonSerializer, JToken?> parameters, HubCallOptions? options, CancellationToken cancellationToken) =>
+        client.InvokeForProxyAsync<T>(name, parameters, options, cancellationToken);
 
     private static string DefaultName(string name) =>
         name.Length > "Async".Length && name.EndsWith("Async", StringComparison.Ordinal) ? name[..^"Async".Length] : name;
@@ -96,6 +100,11 @@ internal sealed class ProxyMethod
                     throw new ArgumentException($"{type}.{method.Name} has more than one CancellationToken.", nameof(interfaceType));
                 }
 
+                if (parameters.Count(p => p.ParameterType == typeof(HubCallOptions)) > 1)
+                {
+                    throw new ArgumentException($"{type}.{method.Name} has more than one HubCallOptions.", nameof(interfaceType));
+                }
+
                 table[method] = new ProxyMethod(method);
             }
         }
@@ -105,8 +114,8 @@ internal sealed class ProxyMethod
 
     private JToken? Parameters(JsonSerializer serializer, object?[] args)
     {
-        // A method without parameters (a token aside) sends no params member, like CallAsync(method).
-        if (args.Length == (_tokenIndex >= 0 ? 1 : 0))
+        // A method without parameters (a token and options aside) sends no params member, like CallAsync(method).
+        if (args.Length == (_tokenIndex >= 0 ? 1 : 0) + (_optionsIndex >= 0 ? 1 : 0))
         {
             return null;
         }
@@ -116,7 +125,7 @@ internal sealed class ProxyMethod
             var named = new JObject();
             for (var i = 0; i < args.Length; i++)
             {
-                if (i != _tokenIndex)
+                if (IsSent(i))
                 {
                     named[_parameterNames[i]] = MessageWriter.ToToken(serializer, args[i]);
                 }
@@ -128,7 +137,7 @@ internal sealed class ProxyMethod
         var positional = new JArray();
         for (var i = 0; i < args.Length; i++)
         {
-            if (i != _tokenIndex)
+            if (IsSent(i))
             {
                 positional.Add(MessageWriter.ToToken(serializer, args[i]));
             }
@@ -136,4 +145,6 @@ internal sealed class ProxyMethod
 
         return positional;
     }
+
+    private bool IsSent(int index) => index != _tokenIndex && index != _optionsIndex;
 }

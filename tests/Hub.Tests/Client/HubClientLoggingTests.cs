@@ -42,48 +42,4 @@ public sealed class HubClientLoggingTests
         Assert.Contains("EndpointUnavailable", lost.Message, StringComparison.Ordinal);
         await logger.WaitForAsync(e => e.Level == LogLevel.Information && e.Index > lost.Index);
     }
-
-    private sealed record Entry(int Index, LogLevel Level, string Message, Exception? Exception);
-
-    private sealed class CapturingLogger : ILogger
-    {
-        private readonly Lock _gate = new();
-        private readonly List<Entry> _entries = [];
-        private readonly List<(Func<Entry, bool> Match, TaskCompletionSource<Entry> Found)> _waiters = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_gate)
-            {
-                var entry = new Entry(_entries.Count, logLevel, formatter(state, exception), exception);
-                _entries.Add(entry);
-                foreach (var waiter in _waiters.Where(w => w.Match(entry)).ToList())
-                {
-                    _waiters.Remove(waiter);
-                    waiter.Found.TrySetResult(entry);
-                }
-            }
-        }
-
-        /// <summary>The first entry (already logged or to come) that <paramref name="match"/> accepts; bounded by <see cref="Waits.Max"/>.</summary>
-        public Task<Entry> WaitForAsync(Func<Entry, bool> match)
-        {
-            lock (_gate)
-            {
-                if (_entries.FirstOrDefault(match) is { } found)
-                {
-                    return Task.FromResult(found);
-                }
-
-                var waiter = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((match, waiter));
-                return waiter.Task.WaitAsync(Waits.Max);
-            }
-        }
-    }
 }

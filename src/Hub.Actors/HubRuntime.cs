@@ -26,6 +26,8 @@ internal sealed class HubRuntime : IHub, IExtension
     private MethodDirectory _directory;
     private readonly IActorRef _mediator;
     private readonly IActorRef _connections;
+    private readonly Lock _drainLock = new();
+    private Task? _drain;
     private bool _draining;
 
     private readonly string[] _topicNames;
@@ -129,9 +131,18 @@ internal sealed class HubRuntime : IHub, IExtension
 
     /// <summary>
     /// Stops taking calls (<c>-32004</c>), lets in-flight calls finish until <see cref="HubSettings.ShutdownDeadline"/>,
-    /// and closes every connection with 1001. Completes when all are closed, or a little after the deadline.
+    /// and closes every connection with 1001. Completes when all are closed, or a little after the deadline. Runs
+    /// once: the host stopping and the cluster downing this node may both ask, and later calls get the first drain.
     /// </summary>
-    public async Task DrainAsync()
+    public Task DrainAsync()
+    {
+        lock (_drainLock)
+        {
+            return _drain ??= DrainOnceAsync();
+        }
+    }
+
+    private async Task DrainOnceAsync()
     {
         Volatile.Write(ref _draining, true);
         try

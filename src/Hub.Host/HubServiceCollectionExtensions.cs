@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -107,7 +108,18 @@ public static class HubServiceCollectionExtensions
                         HubHostLog.DevelopmentKey(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Auth"));
                     }
 
-                    sp.GetRequiredService<HubRuntimeHolder>().Set(HubRuntime.Start(system, hub, settings, authenticator));
+                    var runtime = HubRuntime.Start(system, hub, settings, authenticator);
+
+                    // A node the cluster downs (the split-brain resolver's minority side) runs Akka's coordinated
+                    // shutdown before the host hears of it: drain there too, so its clients get 1001 rather than the
+                    // 1011 of connection actors stopped with the actor system. When the host stops first, this
+                    // finds the drain done (HubShutdownService).
+                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "hub-drain", async () =>
+                    {
+                        await runtime.DrainAsync().ConfigureAwait(false);
+                        return Done.Instance;
+                    });
+                    sp.GetRequiredService<HubRuntimeHolder>().Set(runtime);
                 });
         });
 

@@ -16,8 +16,10 @@ internal static class HubConfig
     }
 
     /// <summary>
-    /// Engine settings from the <c>Hub:Engine</c> section (appsettings.json or <c>HUB_ENGINE__MAX_IN_FLIGHT</c>
-    /// style keys), as HOCON over the defaults: <c>Hub:Engine:max-in-flight = 512</c> sets <c>hub.max-in-flight</c>.
+    /// Settings from configuration, as HOCON over the files: engine settings from the <c>Hub:Engine</c> section
+    /// (appsettings.json or <c>HUB_ENGINE__MAX_IN_FLIGHT</c> style keys; <c>Hub:Engine:max-in-flight = 512</c> sets
+    /// <c>hub.max-in-flight</c>), and any Akka setting from <c>Hub:Akka:Hocon</c> (<c>HUB_AKKA__HOCON</c>), a HOCON
+    /// text such as <c>akka.cluster.split-brain-resolver.stable-after = 5s</c>, which wins over both.
     /// </summary>
     public static Config Overrides(IConfiguration configuration)
     {
@@ -25,6 +27,8 @@ internal static class HubConfig
         var lines = section.AsEnumerable(makePathsRelative: true)
             .Where(kv => kv.Value is not null)
             .Select(kv => $"hub.{kv.Key.Replace(':', '.')} = \"{kv.Value!.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
-        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+        var engine = ConfigurationFactory.ParseString(string.Join('\n', lines));
+        var hocon = configuration["Hub:Akka:Hocon"];
+        return string.IsNullOrWhiteSpace(hocon) ? engine : ConfigurationFactory.ParseString(hocon).WithFallback(engine);
     }
 }

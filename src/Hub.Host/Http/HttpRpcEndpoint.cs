@@ -45,6 +45,13 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostO
         }
 
         var runtime = await holder.Ready.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        if (runtime.IsDraining)
+        {
+            // Also once the actor system has ended (a node the cluster downed), when no actor is left to refuse.
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         var transport = new HttpTransport();
         ConnectionsActor.Opened opened;
         try

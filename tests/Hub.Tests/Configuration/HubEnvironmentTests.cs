@@ -59,6 +59,19 @@ public sealed class HubEnvironmentTests
         Assert.Equal(TimeSpan.FromSeconds(5), settings.MethodTimeout);
     }
 
+    [Fact]
+    public void Akka_hocon_from_configuration_wins_over_cluster_hocon()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(HubEnvironment.Map(new Hashtable { ["HUB_AKKA__HOCON"] = "akka.cluster.split-brain-resolver.stable-after = 5s" }))
+            .Build();
+
+        var config = HubConfig.Overrides(configuration).WithFallback(HubConfig.ClusterHocon());
+
+        Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal("keep-majority", config.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+    }
+
     private static Dictionary<string, string?> Map(Hashtable variables) =>
         HubEnvironment.Map(variables).ToDictionary(kv => kv.Key, kv => kv.Value);
 }

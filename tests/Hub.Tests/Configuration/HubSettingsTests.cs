@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Hub.Host.Configuration;
 
 namespace Hub.Tests.Configuration;
 
@@ -35,5 +36,14 @@ public sealed class HubSettingsTests
         Assert.Equal(64L * 1024, settings.OutboundMaxBytes);
         Assert.Equal(TimeSpan.FromMilliseconds(250), settings.MethodTimeout);
         Assert.Equal("__", settings.MethodSeparator);
+    }
+
+    [Fact]
+    public void Coordinated_shutdown_leaves_a_downed_node_time_to_drain()
+    {
+        // The drain of a node the cluster downs runs in this phase; it takes up to the deadline plus 5 s.
+        var drain = HubSettings.Create(HubSettings.DefaultConfig()).ShutdownDeadline + TimeSpan.FromSeconds(5);
+
+        Assert.Equal(drain, HubConfig.ClusterHocon().GetTimeSpan("akka.coordinated-shutdown.phases.service-requests-done.timeout"));
     }
 }

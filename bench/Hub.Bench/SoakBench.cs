@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Hub.Bench.Load;
 
 namespace Hub.Bench;
@@ -8,7 +9,7 @@ namespace Hub.Bench;
 /// The soak scenario against a local cluster started with scripts/cluster.sh (3 nodes by default): the report, the
 /// warnings and errors the nodes logged, and exit code 1 when anything was lost, unanswered, wrong or closed.
 /// </summary>
-internal static class SoakBench
+internal static partial class SoakBench
 {
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
@@ -32,6 +33,9 @@ internal static class SoakBench
         return result.Passed ? 0 : 1;
     }
 
+    [GeneratedRegex(@"^\[(\w+)\]\[[^\]]*\]\[Thread \d+\]")]
+    private static partial Regex AkkaPrefix();
+
     /// <summary>How many warnings, errors and critical lines each node logged (console format: <c>warn: Category[id]</c>), by category.</summary>
     private static string NodeLogs(LocalCluster cluster, int nodes)
     {
@@ -45,13 +49,15 @@ internal static class SoakBench
                 continue;
             }
 
-            // A console log entry is a "level: Category[id]" line followed by the message, indented.
+            // A console log entry is a "level: Category[id]" line followed by the message, indented; Akka's messages
+            // start with their level, time and thread, left out so that repeats group.
             var lines = File.ReadAllLines(path);
             var counts = lines
-                .Select((line, i) => (line, message: i + 1 < lines.Length ? lines[i + 1].Trim() : string.Empty))
+                .Select((line, i) => (line, message: i + 1 < lines.Length ? AkkaPrefix().Replace(lines[i + 1].Trim(), "[$1]") : string.Empty))
                 .Where(e => e.line.StartsWith("warn: ", StringComparison.Ordinal) || e.line.StartsWith("fail: ", StringComparison.Ordinal)
                     || e.line.StartsWith("crit: ", StringComparison.Ordinal))
-                .GroupBy(e => $"{e.line} {(e.message.Length > 160 ? e.message[..160] + "..." : e.message)}")
+                .GroupBy(e => $"{e.line} {(e.message.Length > 200 ? e.message[..200] + "..." : e.message)}")
+                .OrderByDescending(g => g.Count())
                 .Select(g => $"{g.Count()} x {g.Key}")
                 .ToArray();
             text.AppendLine(CultureInfo.InvariantCulture, $"- node {node}: {(counts.Length == 0 ? "none" : string.Join("\n  ", counts.Prepend(string.Empty)))}");

@@ -22,11 +22,12 @@ internal static class SoakScenario
         CpuSnapshot? cpu = null;
         void Sample(string label)
         {
+            // A node gone since the last sample has no CPU time left to read: that interval has no figure.
             var now = CpuSnapshot.Take(target.ServerPids);
             var sample = new SoakSample(
                 label, Stopwatch.GetElapsedTime(began).TotalSeconds, target.ServerPids.Select(ProcessSample.Take).ToArray(),
                 ProcessSample.Take(Environment.ProcessId), run.Clients.Sum(c => c.CallsAnswered + c.PublishesAnswered),
-                run.Clients.Sum(c => c.Notifications), cpu?.Until(now));
+                run.Clients.Sum(c => c.Notifications), cpu?.Until(now) is { ServerPercent: >= 0 } usage ? usage : null);
             cpu = now;
             samples.Add(sample);
             progress?.Invoke(sample.ToString());

@@ -16,7 +16,7 @@ internal static class BenchCommand
           soak      N clients calling and subscribed, publishers with sequence numbers, on 3 local nodes for D seconds;
                     counts every reply and notification, samples each node's memory and threads; exit 1 if anything is lost
                     -n 60 -d 600 --call-rate 10 -p 8 --publishers 3 --publish-rate 10 --sample 60 --drain 40 [--nodes 3 --skip-build]
-                    [--payload 64 --mix ping=30,echo=25,add=15,sleep=10,get_subscriptions=10,subscribe=5,computer_says_no=5]
+                    [--payload 64 --settle 5 --mix ping=30,echo=25,add=15,sleep=10,get_subscriptions=10,subscribe=5,computer_says_no=5]
           micro     BenchmarkDotNet over the hub codec     [--short] [BenchmarkDotNet args, e.g. --filter *Parse*]
           compare   every scenario against hub, raw, signalr, echo; medians and ratios
                     [--runs 3 --scenarios rpc,latency,fanout,idle --targets hub,raw,signalr,echo --out FILE]

@@ -178,7 +178,7 @@ internal sealed class SoakResult
             text.Append(CultureInfo.InvariantCulture, $" node {node} MiB / threads / fds |");
         }
 
-        text.AppendLine(" bench MiB / threads | calls answered | notifications | server cpu % since last |")
+        text.AppendLine(" bench MiB / threads | calls and publishes answered | notifications | server cpu % since last |")
             .Append("|---|---:|").Append(string.Concat(Enumerable.Repeat("---:|", nodes))).AppendLine("---:|---:|---:|---:|");
         foreach (var sample in Samples)
         {
@@ -189,7 +189,7 @@ internal sealed class SoakResult
             }
 
             text.AppendLine(CultureInfo.InvariantCulture,
-                $" {sample.LoadGenerator.ResidentMiB:F1} / {sample.LoadGenerator.Threads} | {sample.CallsAnswered:N0} | {sample.Notifications:N0} | {(sample.Cpu is { } cpu ? cpu.ServerPercent.ToString("F0", CultureInfo.InvariantCulture) : "-")} |");
+                $" {sample.LoadGenerator.ResidentMiB:F1} / {sample.LoadGenerator.Threads} | {sample.Answered:N0} | {sample.Notifications:N0} | {(sample.Cpu is { } cpu ? cpu.ServerPercent.ToString("F0", CultureInfo.InvariantCulture) : "-")} |");
         }
 
         return text.ToString();

@@ -33,7 +33,7 @@ internal static partial class SoakBench
         return result.Passed ? 0 : 1;
     }
 
-    [GeneratedRegex(@"^\[(\w+)\]\[[^\]]*\]\[Thread \d+\]")]
+    [GeneratedRegex(@"^\[(\w+)\]\[([^\]]*)\]\[Thread \d+\]")]
     private static partial Regex AkkaPrefix();
 
     /// <summary>How many warnings, errors and critical lines each node logged (console format: <c>warn: Category[id]</c>), by category.</summary>
@@ -50,15 +50,16 @@ internal static partial class SoakBench
             }
 
             // A console log entry is a "level: Category[id]" line followed by the message, indented; Akka's messages
-            // start with their level, time and thread, left out so that repeats group.
+            // start with their level, time and thread, left out so that repeats group (the first one's time is kept).
             var lines = File.ReadAllLines(path);
             var counts = lines
-                .Select((line, i) => (line, message: i + 1 < lines.Length ? AkkaPrefix().Replace(lines[i + 1].Trim(), "[$1]") : string.Empty))
+                .Select((line, i) => (line, next: i + 1 < lines.Length ? lines[i + 1].Trim() : string.Empty))
+                .Select(e => (e.line, message: AkkaPrefix().Replace(e.next, "[$1]"), time: AkkaPrefix().Match(e.next) is { Success: true } m ? m.Groups[2].Value : null))
                 .Where(e => e.line.StartsWith("warn: ", StringComparison.Ordinal) || e.line.StartsWith("fail: ", StringComparison.Ordinal)
                     || e.line.StartsWith("crit: ", StringComparison.Ordinal))
                 .GroupBy(e => $"{e.line} {(e.message.Length > 200 ? e.message[..200] + "..." : e.message)}")
                 .OrderByDescending(g => g.Count())
-                .Select(g => $"{g.Count()} x {g.Key}")
+                .Select(g => $"{g.Count()} x {g.Key}{(g.First().time is { } first ? $" (first at {first})" : string.Empty)}")
                 .ToArray();
             text.AppendLine(CultureInfo.InvariantCulture, $"- node {node}: {(counts.Length == 0 ? "none" : string.Join("\n  ", counts.Prepend(string.Empty)))}");
         }

@@ -13,6 +13,10 @@ internal static class BenchCommand
           fanout    S subscribers, one publisher (<=K)     -s 1000 -k 16 -d 10 -w 3 [--payload 100 --window 32 --rate 0]
           idle      N idle connections, server memory      --max 19000 (open-files limit - 1000) --time-limit 60 --hold 2
           cluster   rpc and fanout on 3 local nodes        -s 6 --rate 10000 [--runs 3 --skip-build]
+          soak      N clients calling and subscribed, publishers with sequence numbers, on 3 local nodes for D seconds;
+                    counts every reply and notification, samples each node's memory and threads; exit 1 if anything is lost
+                    -n 60 -d 600 --call-rate 10 -p 8 --publishers 3 --publish-rate 10 --sample 60 --drain 40 [--nodes 3 --skip-build]
+                    [--payload 64 --settle 5 --mix ping=30,echo=25,add=15,sleep=10,get_subscriptions=10,subscribe=5,computer_says_no=5]
           micro     BenchmarkDotNet over the hub codec     [--short] [BenchmarkDotNet args, e.g. --filter *Parse*]
           compare   every scenario against hub, raw, signalr, echo; medians and ratios
                     [--runs 3 --scenarios rpc,latency,fanout,idle --targets hub,raw,signalr,echo --out FILE]
@@ -39,7 +43,7 @@ internal static class BenchCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        var options = new BenchOptions(args.Skip(1));
+        var options = new BenchOptions(args.Skip(1), args[0]);
         BenchConnection.UseClientWebSocket = options.String("client", "raw") == "managed";
         try
         {
@@ -49,6 +53,7 @@ internal static class BenchCommand
                 "compare" => await Compare.RunAsync(options, includeCluster: false, cancel.Token),
                 "all" => await Compare.RunAsync(options, includeCluster: true, cancel.Token),
                 "cluster" => await ClusterBench.RunAsync(options, cancel.Token) is null ? 1 : 0,
+                "soak" => await SoakBench.RunAsync(options, cancel.Token),
                 var scenario when Scenarios.Names.Contains(scenario) => await RunOneAsync(scenario, options, cancel.Token),
                 var other => Fail($"unknown scenario '{other}'\n\n{Usage}"),
             };

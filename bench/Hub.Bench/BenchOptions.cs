@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Hub.Bench;
 
-/// <summary>The command line after the scenario: <c>--name value</c> pairs (short forms -c -p -d -w -s -k), and what is left over.</summary>
+/// <summary>The command line after the scenario: <c>--name value</c> pairs (short forms -c -p -d -w -s -k -n), and what is left over.</summary>
 internal sealed class BenchOptions
 {
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
@@ -18,13 +18,17 @@ internal sealed class BenchOptions
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 
-    public BenchOptions(IEnumerable<string> args)
+    /// <param name="args">The arguments after the scenario.</param>
+    /// <param name="scenario">The scenario, for the one short form that differs: <c>-n</c> is <c>--clients</c> for soak, <c>--max</c> otherwise.</param>
+    public BenchOptions(IEnumerable<string> args, string scenario = "")
     {
         var list = args.ToList();
         for (var i = 0; i < list.Count; i++)
         {
             var arg = list[i];
-            var name = Aliases.TryGetValue(arg, out var alias) ? alias : arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : null;
+            var name = arg == "-n" && scenario == "soak" ? "clients"
+                : Aliases.TryGetValue(arg, out var alias) ? alias
+                : arg.StartsWith("--", StringComparison.Ordinal) ? arg[2..] : null;
             if (name is null)
             {
                 Rest.Add(arg);

@@ -25,6 +25,12 @@ internal static class Scenarios
     public static IdleOptions Idle(BenchOptions o) =>
         new(o.Int("max", (int)Math.Min(20_000, ProcessStats.OpenFilesLimit() - 1_000)), o.Double("time-limit", 60), o.Double("hold", 2));
 
+    /// <summary>The soak's options: <c>-n 60 -d 600 --call-rate 10 -p 8 --publishers 3 --publish-rate 10 --sample 60 --drain 40 --payload 64 --settle 5 [--mix ping=30,...]</c>.</summary>
+    public static SoakOptions Soak(BenchOptions o) =>
+        new(o.Int("clients", 60), o.Double("duration", 600), o.Double("call-rate", 10), o.Int("in-flight", 8), o.Int("publishers", 3),
+            o.Double("publish-rate", 10), o.Double("sample", 60), o.Double("drain", 40), o.Int("payload", 64),
+            o.String("mix") is { } mix ? SoakCalls.ParseMix(mix) : null, SettleSeconds: o.Double("settle", 5));
+
     /// <summary>Whether a scenario applies to a server kind: an echo server has no pub/sub.</summary>
     public static bool Applies(string scenario, string kind) => !(scenario == "fanout" && kind == "echo");
 

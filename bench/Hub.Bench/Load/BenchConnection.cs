@@ -30,6 +30,9 @@ internal sealed class BenchConnection : IAsyncDisposable
     /// <summary>Which endpoint (cluster node) it is connected to, from 0.</summary>
     public int Node { get; }
 
+    /// <summary>The status code of the server's close frame (1005 for one without a code), null when none has arrived.</summary>
+    public int? CloseCode => _raw is not null ? _raw.CloseCode : (int?)_socket!.CloseStatus;
+
     public static async Task<BenchConnection> ConnectAsync(Uri uri, WireDialect dialect, int node, CancellationToken cancellationToken)
     {
         ClientWebSocket? socket = null;

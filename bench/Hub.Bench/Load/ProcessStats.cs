@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Hub.Bench.Load;
 
-/// <summary>CPU time and resident memory of a process, read from /proc (Linux).</summary>
+/// <summary>CPU time, resident memory, threads and open files of a process, read from /proc (Linux).</summary>
 internal static class ProcessStats
 {
     /// <summary>USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux the bench runs on.</summary>
@@ -59,16 +59,34 @@ internal static class ProcessStats
     }
 
     /// <summary>VmRSS of <paramref name="pid"/> in bytes, 0 when it cannot be read.</summary>
-    public static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid) => StatusValue(pid, "VmRSS:") * 1024;
+
+    /// <summary>The number of threads of <paramref name="pid"/> (<c>Threads:</c> in /proc/PID/status), 0 when it cannot be read.</summary>
+    public static int Threads(int pid) => (int)StatusValue(pid, "Threads:");
+
+    /// <summary>The number of open file descriptors of <paramref name="pid"/> (sockets included), 0 when they cannot be listed.</summary>
+    public static int OpenFiles(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The number that follows <paramref name="field"/> in /proc/PID/status (kB for sizes), 0 when it cannot be read.</summary>
+    private static long StatusValue(int pid, string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                 {
-                    var kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
-                    return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                 }
             }
         }

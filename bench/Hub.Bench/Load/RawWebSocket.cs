@@ -56,6 +56,9 @@ internal sealed class RawWebSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>The status code of the close frame the server sent (1005 when it had none), null until one arrives.</summary>
+    public int? CloseCode { get; private set; }
+
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) => SendFrameAsync(0x1, payload, cancellationToken);
 
     /// <summary>The next whole message, or null when the server closed. The memory is valid until the next call.</summary>
@@ -89,6 +92,7 @@ internal sealed class RawWebSocket : IAsyncDisposable
 
                         continue;
                     case 0x8:
+                        CloseCode = payloadLength >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(_receive.AsSpan(payloadStart, 2)) : 1005;
                         await CloseOutputAsync(cancellationToken);
                         return null;
                     case 0x9:

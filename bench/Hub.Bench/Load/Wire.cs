@@ -109,6 +109,29 @@ internal static class Wire
         return rest.StartsWith(",\"s\":"u8) && Utf8Parser.TryParse(rest[5..], out sequence, out _);
     }
 
+    /// <summary>The bytes of a hub reply's result: between <c>"result":</c> and the trailing <c>,"id":</c>.</summary>
+    public static bool TryReadResult(ReadOnlySpan<byte> record, out ReadOnlySpan<byte> result)
+    {
+        result = default;
+        var at = record.IndexOf("\"result\":"u8);
+        var end = record.LastIndexOf(",\"id\":"u8);
+        if (at < 0 || end < at + 9)
+        {
+            return false;
+        }
+
+        result = record[(at + 9)..end];
+        return true;
+    }
+
+    /// <summary>The code of a hub error reply (<c>"error":{"code":N,...}</c>).</summary>
+    public static bool TryReadErrorCode(ReadOnlySpan<byte> record, out int code)
+    {
+        code = 0;
+        var at = record.IndexOf("\"error\":{\"code\":"u8);
+        return at >= 0 && Utf8Parser.TryParse(record[(at + 16)..], out code, out _);
+    }
+
     private static int ReadTrailingId(ReadOnlySpan<byte> record)
     {
         var at = record.LastIndexOf("\"id\":"u8);

@@ -94,5 +94,49 @@ public sealed class BenchSmokeTests
         Assert.Equal((true, 123456789L, 42L), (found, timestamp, sequence));
     }
 
+    [Fact]
+    public void Sequence_tracker_counts_a_repeat_as_duplicate_and_a_late_arrival_as_out_of_order()
+    {
+        var tracker = new SequenceTracker();
+
+        var firsts = new[] { 1L, 2, 4, 3, 4 }.Select(tracker.Record).ToArray();
+
+        Assert.Equal([true, true, true, true, false], firsts);
+        Assert.Equal((4L, 4L, 1L, 1L), (tracker.Seen.Count, tracker.Highest, tracker.Duplicates, tracker.OutOfOrder));
+        Assert.Equal([3L, 4L], tracker.Seen.From(3));
+    }
+
+    [Theory]
+    [InlineData("echo", 7, "{\"jsonrpc\":\"2.0\",\"result\":{\"n\":7,\"p\":\"x\"},\"id\":7}", "Correct")]
+    [InlineData("echo", 7, "{\"jsonrpc\":\"2.0\",\"result\":{\"n\":8,\"p\":\"x\"},\"id\":7}", "WrongResult")]
+    [InlineData("add", 7, "{\"jsonrpc\":\"2.0\",\"result\":7.5,\"id\":7}", "Correct")]
+    [InlineData("sleep", 27, "{\"jsonrpc\":\"2.0\",\"result\":7,\"id\":27}", "Correct")]
+    [InlineData("subscribe", 3, "{\"jsonrpc\":\"2.0\",\"result\":[\"bench\"],\"id\":3}", "Correct")]
+    [InlineData("ping", 3, "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32002,\"message\":\"Too many requests\"},\"id\":3}", "UnexpectedError")]
+    [InlineData("computer_says_no", 3, "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32050,\"message\":\"Computer says no.\"},\"id\":3}", "ExpectedError")]
+    public void Soak_judges_each_reply_against_what_its_call_must_return(string method, int id, string reply, string outcome)
+    {
+        var soakMethod = Enum.GetValues<SoakMethod>().Single(m => SoakCalls.Name(m) == method);
+        var record = System.Text.Encoding.UTF8.GetBytes(reply);
+
+        var actual = SoakCalls.Check(soakMethod, id, "bench", "x", Wire.Classify(WireDialect.JsonRpc, record, out _), record);
+
+        Assert.Equal(Enum.Parse<SoakOutcome>(outcome), actual);
+    }
+
+    [Fact]
+    public async Task Connection_reports_the_close_code_the_server_sent()
+    {
+        await using var hub = await TestHub.StartAsync(new Dictionary<string, string?> { ["Hub:MaxMessageBytes"] = "1024" });
+        var connection = await BenchConnection.ConnectAsync(hub.WebSocketUri, WireDialect.JsonRpc, 0, CancellationToken.None);
+
+        await connection.SendAsync(new byte[2048], CancellationToken.None);
+        var message = await connection.ReceiveAsync(CancellationToken.None).AsTask().WaitAsync(Cap);
+
+        Assert.Null(message);
+        Assert.Equal(1009, connection.CloseCode);
+        await connection.DisposeAsync();
+    }
+
     private static Target HubTarget(TestHub hub) => Target.Single("hub", WireDialect.JsonRpc, hub.WebSocketUri, pid: null);
 }

@@ -31,9 +31,10 @@ internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef
     /// Queues a frame, and sends it now when no send is in progress; false, with nothing queued, when the frame
     /// would take what is queued past the limits. Callers on several threads may queue at once (the connection
     /// and topic routers); the limits then hold within the few frames in between. After <see cref="Complete"/>
-    /// frames are dropped.
+    /// frames are dropped. With <paramref name="inline"/> false the send starts on the thread pool instead of the
+    /// caller's thread: a topic router queues to many writers in turn, and its one thread must not do every send.
     /// </summary>
-    public bool TryEnqueue(byte[] frame)
+    public bool TryEnqueue(byte[] frame, bool inline = true)
     {
         if (_completed)
         {
@@ -48,7 +49,7 @@ internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef
         Interlocked.Increment(ref _messages);
         Interlocked.Add(ref _bytes, frame.Length);
         _frames.Enqueue(frame);
-        TrySend();
+        TrySend(inline);
         return true;
     }
 
@@ -67,11 +68,20 @@ internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef
         Interlocked.Exchange(ref _ended, 1);
     }
 
-    private void TrySend()
+    private void TrySend(bool inline = true)
     {
-        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        {
+            return;
+        }
+
+        if (inline)
         {
             _ = SendQueuedAsync();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static writer => _ = writer.SendQueuedAsync(), this, preferLocal: false);
         }
     }
 

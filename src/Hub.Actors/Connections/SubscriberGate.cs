@@ -85,7 +85,7 @@ internal sealed class SubscriberGate(ConnectionWriter writer, IActorRef connecti
 
     private void Write(byte[] frame)
     {
-        if (!writer.TryEnqueue(frame))
+        if (!writer.TryEnqueue(frame, inline: false))
         {
             Overflow();
         }

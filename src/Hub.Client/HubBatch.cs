@@ -164,7 +164,7 @@ public sealed class HubBatch
     /// <exception cref="InvalidOperationException">The batch is empty (JSON-RPC does not allow an empty batch), was
     /// sent already, or the client was not started.</exception>
     /// <exception cref="HubRpcException">The server refused the batch as a whole (<c>-32600</c>, such as a batch over
-    /// its length limit); none of it ran.</exception>
+    /// its length limit); none of it ran. Not for a batch of notifications only, which waits for no answer.</exception>
     /// <exception cref="HubConnectionException">The batch could not be sent: the connection was lost, the client is
     /// reconnecting and calls fail fast, or it has stopped for good.</exception>
     /// <exception cref="TimeoutException">The batch could not be sent within <see cref="HubClientOptions.DefaultTimeout"/>
@@ -194,7 +194,7 @@ public sealed class HubBatch
     /// <exception cref="InvalidOperationException">The batch is empty (JSON-RPC does not allow an empty batch), was
     /// sent already, or the client was not started.</exception>
     /// <exception cref="HubRpcException">The server refused the batch as a whole (<c>-32600</c>, such as a batch over
-    /// its length limit); none of it ran.</exception>
+    /// its length limit); none of it ran. Not for a batch of notifications only, which waits for no answer.</exception>
     /// <exception cref="HubConnectionException">The batch could not be sent: the connection was lost, the client is
     /// reconnecting and calls fail fast, or it has stopped for good.</exception>
     /// <exception cref="TimeoutException">The batch could not be sent within the options' timeout (waiting for a

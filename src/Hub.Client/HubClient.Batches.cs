@@ -75,7 +75,10 @@ public sealed partial class HubClient
                     {
                         connection.Refusals.Sent(waiting, Interlocked.Read(ref _lastId));
                         await AwaitRepliesAsync(replies, calls, token).ConfigureAwait(false);
-                        refusal = waiting.Refusal;
+
+                        // A batch of notifications only waits for nothing, so its refusal may come before or after
+                        // this line: it is never reported (a notification gets no answer), only taken from the list.
+                        refusal = callIds.Length > 0 ? waiting.Refusal : null;
                     }
                 }
                 finally

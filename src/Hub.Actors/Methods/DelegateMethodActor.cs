@@ -7,8 +7,8 @@ using Newtonsoft.Json.Linq;
 namespace Hub.Methods;
 
 /// <summary>
-/// Serves one delegate or object method. Each call runs on the thread pool and its reply is piped back,
-/// so a slow call never holds this mailbox, and calls run concurrently.
+/// Serves one delegate or object method. Each call runs as a thread-pool work item that tells the caller its
+/// reply, so a slow or blocking call never holds this mailbox, and calls run concurrently.
 /// </summary>
 internal sealed class DelegateMethodActor : ReceiveActor
 {
@@ -27,11 +27,22 @@ internal sealed class DelegateMethodActor : ReceiveActor
                 return;
             }
 
-            RunAsync(handler, hub, call).PipeTo(replyTo, success: reply => new MethodProtocol.Completed(call.CallKey, reply));
+            // A work item rather than Task.Run and PipeTo: the handler runs on it directly (a synchronous one blocks a
+            // pool thread, never this actor), and the reply is one Tell; no task, closure or continuation besides.
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static work => _ = work.Actor.ReplyAsync(work.Handler, work.Hub, work.Call, work.ReplyTo),
+                (Actor: this, Handler: handler, Hub: hub, Call: call, ReplyTo: replyTo),
+                preferLocal: false);
         });
     }
 
     public static Props Props(MethodHandler handler, IHub hub, AccessRule access) => Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, access));
+
+    private async Task ReplyAsync(MethodHandler handler, IHub hub, MethodProtocol.Invoke call, IActorRef replyTo)
+    {
+        var reply = await RunAsync(handler, hub, call).ConfigureAwait(false);
+        replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
+    }
 
     private async Task<byte[]?> RunAsync(MethodHandler handler, IHub hub, MethodProtocol.Invoke call)
     {
@@ -39,9 +50,9 @@ internal sealed class DelegateMethodActor : ReceiveActor
         var context = new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout);
         try
         {
-            // Task.Run: a synchronous handler must not run on (and block) this actor's thread. The wait ends on the
-            // same token the handler gets, so one timer per call bounds both, even for a handler that ignores it.
-            var result = await Task.Run(() => handler.InvokeAsync(context, call.Params, timeout.Token), CancellationToken.None)
+            // The wait ends on the same token the handler gets, so one timer per call bounds both, even for a
+            // handler that ignores it.
+            var result = await handler.InvokeAsync(context, call.Params, timeout.Token)
                 .WaitAsync(timeout.Token)
                 .ConfigureAwait(false);
             return call.Id is { } id ? EncodeResult(id, result, call) : null;

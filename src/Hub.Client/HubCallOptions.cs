@@ -48,6 +48,9 @@ namespace Hub.Client;
 /// </example>
 public sealed class HubCallOptions
 {
+    /// <summary>No options: the calls without a <see cref="HubCallOptions"/> argument use this.</summary>
+    internal static HubCallOptions None { get; } = new();
+
     private readonly TimeSpan? _timeout;
 
     /// <summary>

@@ -26,12 +26,8 @@ public sealed partial class HubClient
     /// var pong = await client.CallAsync&lt;string&gt;("ping");
     /// </code>
     /// </example>
-    public async Task<T> CallAsync<T>(string method, CancellationToken cancellationToken = default)
-    {
-        var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, parameters: null, _defaultTimeout, cancellationToken).ConfigureAwait(false);
-        return ConvertResult<T>(serializer, result);
-    }
+    public Task<T> CallAsync<T>(string method, CancellationToken cancellationToken = default) =>
+        CallAsync<T>(HubCallOptions.None, method, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> with params by position (a JSON array, each value serialized with
@@ -57,12 +53,8 @@ public sealed partial class HubClient
     /// var sum = await client.CallAsync&lt;int&gt;("add", [2, 3]);
     /// </code>
     /// </example>
-    public async Task<T> CallAsync<T>(string method, object?[]? positionalParams, CancellationToken cancellationToken = default)
-    {
-        var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, Positional(serializer, positionalParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
-        return ConvertResult<T>(serializer, result);
-    }
+    public Task<T> CallAsync<T>(string method, object?[]? positionalParams, CancellationToken cancellationToken = default) =>
+        CallAsync<T>(HubCallOptions.None, method, positionalParams, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> with params by name (a JSON object) and converts its result to <typeparamref name="T"/>.
@@ -89,12 +81,8 @@ public sealed partial class HubClient
     /// var difference = await client.CallByNameAsync&lt;int&gt;("subtract", new { minuend = 42, subtrahend = 23 });
     /// </code>
     /// </example>
-    public async Task<T> CallByNameAsync<T>(string method, object namedParams, CancellationToken cancellationToken = default)
-    {
-        var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, Named(serializer, namedParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
-        return ConvertResult<T>(serializer, result);
-    }
+    public Task<T> CallByNameAsync<T>(string method, object namedParams, CancellationToken cancellationToken = default) =>
+        CallByNameAsync<T>(HubCallOptions.None, method, namedParams, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> without params and returns its result as JSON.</summary>
     /// <param name="method">The method's name.</param>
@@ -115,7 +103,7 @@ public sealed partial class HubClient
     /// </code>
     /// </example>
     public Task<JToken> CallAsync(string method, CancellationToken cancellationToken = default) =>
-        InvokeAsync(CreateSerializer(), method, parameters: null, _defaultTimeout, cancellationToken);
+        CallAsync(HubCallOptions.None, method, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> with params by position and returns its result as JSON.</summary>
     /// <param name="method">The method's name.</param>
@@ -136,11 +124,8 @@ public sealed partial class HubClient
     /// JToken echoed = await client.CallAsync("echo", [1, "two", new { three = 3 }]);
     /// </code>
     /// </example>
-    public async Task<JToken> CallAsync(string method, object?[]? positionalParams, CancellationToken cancellationToken = default)
-    {
-        var serializer = CreateSerializer();
-        return await InvokeAsync(serializer, method, Positional(serializer, positionalParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<JToken> CallAsync(string method, object?[]? positionalParams, CancellationToken cancellationToken = default) =>
+        CallAsync(HubCallOptions.None, method, positionalParams, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> with params by name and returns its result as JSON.</summary>
     /// <param name="method">The method's name.</param>
@@ -163,11 +148,8 @@ public sealed partial class HubClient
     /// JToken subscriptions = await client.CallByNameAsync("subscribe", new { topics = new[] { "demo" } });
     /// </code>
     /// </example>
-    public async Task<JToken> CallByNameAsync(string method, object namedParams, CancellationToken cancellationToken = default)
-    {
-        var serializer = CreateSerializer();
-        return await InvokeAsync(serializer, method, Named(serializer, namedParams), _defaultTimeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<JToken> CallByNameAsync(string method, object namedParams, CancellationToken cancellationToken = default) =>
+        CallByNameAsync(HubCallOptions.None, method, namedParams, cancellationToken);
 
     /// <summary>
     /// Sends a JSON-RPC notification (a message without <c>id</c>): the server runs <paramref name="method"/> and
@@ -190,13 +172,8 @@ public sealed partial class HubClient
     /// await client.NotifyAsync("update", [1, 2, 3, 4, 5]);
     /// </code>
     /// </example>
-    public async Task NotifyAsync(string method, object?[]? positionalParams = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(method);
-        var serializer = CreateSerializer();
-        var frame = MessageWriter.Request(serializer, method, Positional(serializer, positionalParams), id: null);
-        await SendWithoutReplyAsync(frame, _defaultTimeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task NotifyAsync(string method, object?[]? positionalParams = null, CancellationToken cancellationToken = default) =>
+        NotifyAsync(HubCallOptions.None, method, positionalParams, cancellationToken);
 
     /// <summary>Sends a JSON-RPC notification with params by name; see <see cref="NotifyAsync(string, object?[], CancellationToken)"/>.</summary>
     /// <param name="method">The method's name.</param>
@@ -218,13 +195,8 @@ public sealed partial class HubClient
     /// await client.NotifyByNameAsync("log", new { level = "info", text = "started" });
     /// </code>
     /// </example>
-    public async Task NotifyByNameAsync(string method, object namedParams, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(method);
-        var serializer = CreateSerializer();
-        var frame = MessageWriter.Request(serializer, method, Named(serializer, namedParams), id: null);
-        await SendWithoutReplyAsync(frame, _defaultTimeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task NotifyByNameAsync(string method, object namedParams, CancellationToken cancellationToken = default) =>
+        NotifyByNameAsync(HubCallOptions.None, method, namedParams, cancellationToken);
 
     internal static JArray? Positional(JsonSerializer serializer, object?[]? values)
     {

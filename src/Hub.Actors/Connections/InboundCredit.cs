@@ -3,7 +3,7 @@ namespace Hub.Connections;
 /// <summary>
 /// Flow control from a transport's read loop to its connection actor: the loop takes a credit before it tells the
 /// actor a frame (<see cref="ConnectionProtocol.InboundFrame"/> carries it), and the actor gives it back once the
-/// frame is handled. At most <see cref="Window"/> frames wait in the mailbox; a client that sends faster than its
+/// frame is handled. At most the window's frames (<see cref="DefaultWindow"/> for a WebSocket) wait in the mailbox; a client that sends faster than its
 /// connection works fills its own TCP window instead. No message goes back to the loop: returning a credit is a
 /// semaphore release.
 /// </summary>
@@ -14,8 +14,6 @@ internal sealed class InboundCredit(int window)
     public const int DefaultWindow = 4;
 
     private readonly SemaphoreSlim _credits = new(window, window);
-
-    public int Window { get; } = window;
 
     /// <summary>Completes when a credit is free; cancelled when the actor has stopped.</summary>
     public Task TakeAsync(CancellationToken cancellationToken) => _credits.WaitAsync(cancellationToken);

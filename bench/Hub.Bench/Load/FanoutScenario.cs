@@ -103,9 +103,19 @@ internal static class FanoutScenario
             run.Phase = Closing;
             var seconds = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
             var failure = sending.IsFaulted ? sending.Exception!.GetBaseException().Message : run.Failure;
+
+            // A publish still unanswered when the drain ran out makes the loss meaningless both ways: its
+            // notifications may be in (fan-out can overtake the publish's reply) while it is not yet expected.
+            var unanswered = run.InFlight;
+            if (unanswered > 0)
+            {
+                failure ??= $"{unanswered} publishes unanswered after the {options.DrainSeconds:0.#} s drain";
+            }
+
+            var expected = run.ExpectedPublishes * options.Subscribers;
             return new FanoutResult(
                 target.Name, options.Subscribers, run.WindowPublishes, run.Subscribers.Sum(s => Interlocked.Read(ref s.WindowDeliveries)), seconds,
-                run.ExpectedPublishes * options.Subscribers, run.Received, run.Errors, run.Subscribers.Count(s => s.Done),
+                expected, run.Received, run.Errors, run.Subscribers.Count(s => s.Done),
                 run.Latency.Summarize(), run.NodeLatency.Select(r => r.Summarize()).ToArray(), start.Until(end), failure);
         }
         finally

@@ -16,7 +16,7 @@ public sealed class BenchClusterSmokeTests
         await using var cluster = await TestCluster.StartAsync();
         var target = new Target("cluster", WireDialect.JsonRpc, cluster.Nodes.Select(n => n.WebSocketUri).ToArray(), []);
 
-        var options = new FanoutOptions(Subscribers: 6, InFlight: 8, DurationSeconds: 1, WarmupSeconds: 0.2, Rate: 500);
+        var options = new FanoutOptions(Subscribers: 6, InFlight: 8, DurationSeconds: 1, WarmupSeconds: 0.2, Rate: 500, DrainSeconds: 30);
         var result = await FanoutScenario.RunAsync(target, options, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90));
 
         Assert.Null(result.Failure);

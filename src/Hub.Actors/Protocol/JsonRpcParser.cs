@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Protocol;
@@ -6,99 +8,214 @@ namespace Hub.Protocol;
 /// Reads one frame or body into requests, notifications, batches and the errors of PROTOCOL.md
 /// sections 3 and 4. Pure: no I/O, no Akka.
 /// </summary>
+/// <remarks>
+/// The envelope (<c>jsonrpc</c>, <c>method</c>, <c>id</c>) is read straight off the reader; only the values handlers
+/// see (<c>params</c>, a client's <c>result</c> or <c>error</c>) become <see cref="JToken"/> trees. That is most of
+/// a small call's allocations saved, with the same strictness: every other value is still read in full by
+/// <see cref="JsonText.ReadValue"/>, so bad text anywhere in the frame is a parse error as before.
+/// </remarks>
 internal static class JsonRpcParser
 {
     public static ParsedFrame Parse(ReadOnlySpan<byte> utf8, int maxDepth, int maxBatch)
     {
-        var root = JsonText.TryParse(utf8, maxDepth, out var error);
-        if (root is null)
-        {
-            return new ParsedFrame.Rejected(new JsonRpcFailure(RequestId.Null, JsonRpcError.ParseError(error)));
-        }
-
-        if (root is JArray batch)
-        {
-            if (batch.Count == 0)
-            {
-                return new ParsedFrame.Rejected(new JsonRpcFailure(RequestId.Null, JsonRpcError.InvalidRequest("empty batch")));
-            }
-
-            if (batch.Count > maxBatch)
-            {
-                return new ParsedFrame.Rejected(new JsonRpcFailure(
-                    RequestId.Null, JsonRpcError.InvalidRequest($"batch of {batch.Count} entries is over the limit of {maxBatch}")));
-            }
-
-            var entries = new JsonRpcMessage[batch.Count];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                entries[i] = ReadEntry(batch[i]);
-            }
-
-            return new ParsedFrame.Batch(entries);
-        }
-
-        return new ParsedFrame.Single(ReadEntry(root));
+        var frame = JsonText.TryRead(utf8, maxDepth, (ref Utf8JsonReader reader) => ReadFrame(ref reader, maxBatch), out var error);
+        return frame ?? new ParsedFrame.Rejected(new JsonRpcFailure(RequestId.Null, JsonRpcError.ParseError(error)));
     }
 
-    /// <summary>Reads one message (top level or batch entry); never throws.</summary>
-    public static JsonRpcMessage ReadEntry(JToken token)
+    private static ParsedFrame ReadFrame(ref Utf8JsonReader reader, int maxBatch)
     {
-        if (token is not JObject message)
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
-            return new JsonRpcInvalid(RequestId.Null, token is JArray ? "batches do not nest" : "a request must be an object");
+            return new ParsedFrame.Single(ReadEntry(ref reader));
         }
 
-        var hasId = message.TryGetValue("id", StringComparison.Ordinal, out var idToken);
-        var idValid = RequestId.TryFrom(idToken ?? JValue.CreateNull(), out var id);
-        if (!idValid)
+        // Entries past the limit are still read (the frame must be valid JSON to be refused as too long), not kept.
+        var entries = new List<JsonRpcMessage>();
+        var count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            id = RequestId.Null;
+            if (++count <= maxBatch)
+            {
+                entries.Add(ReadEntry(ref reader));
+            }
+            else
+            {
+                JsonText.ReadValue(ref reader);
+            }
         }
 
-        var method = message["method"];
-        if (method is null && (message.ContainsKey("result") || message.ContainsKey("error")))
+        if (count == 0)
         {
-            return ReadClientReply(message, id);
+            return new ParsedFrame.Rejected(new JsonRpcFailure(RequestId.Null, JsonRpcError.InvalidRequest("empty batch")));
         }
 
-        if (message["jsonrpc"] is not JValue { Type: JTokenType.String } version || (string?)version != "2.0")
-        {
-            return new JsonRpcInvalid(id, "'jsonrpc' must be \"2.0\"");
-        }
-
-        if (method is not JValue { Type: JTokenType.String })
-        {
-            return new JsonRpcInvalid(id, "'method' must be a string");
-        }
-
-        if (!idValid)
-        {
-            return new JsonRpcInvalid(id, "'id' must be a string, a number or null");
-        }
-
-        var hasParams = message.TryGetValue("params", StringComparison.Ordinal, out var parameters);
-        if (hasParams && parameters is not (JArray or JObject))
-        {
-            return new JsonRpcInvalid(id, "'params' must be an array or an object");
-        }
-
-        var name = (string)method!;
-        return hasId ? new JsonRpcRequest(id, name, parameters) : new JsonRpcNotification(name, parameters);
+        return count > maxBatch
+            ? new ParsedFrame.Rejected(new JsonRpcFailure(
+                RequestId.Null, JsonRpcError.InvalidRequest($"batch of {count} entries is over the limit of {maxBatch}")))
+            : new ParsedFrame.Batch(entries);
     }
 
-    private static JsonRpcClientReply ReadClientReply(JObject message, RequestId id)
+    /// <summary>Reads one message (top level or batch entry) at the reader's token.</summary>
+    private static JsonRpcMessage ReadEntry(ref Utf8JsonReader reader)
     {
-        if (message.TryGetValue("error", StringComparison.Ordinal, out var error))
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            // A code that is not an int (a fraction, or an integer of any size) is read like a missing one, never thrown on.
-            var code = error is JObject e && e["code"] is JValue { Value: long c } && c is >= int.MinValue and <= int.MaxValue
-                ? (int)c
-                : (int)JsonRpcErrorCode.InternalError;
-            var text = error is JObject e2 && e2["message"] is JValue { Type: JTokenType.String } m ? (string)m! : string.Empty;
-            return new JsonRpcClientReply(id, null, new JsonRpcError(code, text, (error as JObject)?["data"]));
+            var nested = reader.TokenType == JsonTokenType.StartArray;
+            JsonText.ReadValue(ref reader);
+            return new JsonRpcInvalid(RequestId.Null, nested ? "batches do not nest" : "a request must be an object");
         }
 
-        return new JsonRpcClientReply(id, message["result"] ?? JValue.CreateNull(), null);
+        // A repeated member counts with its last value (PROTOCOL.md section 2), so each one simply overwrites.
+        var envelope = default(Envelope);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (reader.ValueTextEquals("jsonrpc"u8))
+            {
+                reader.Read();
+                envelope.VersionValid = reader.TokenType == JsonTokenType.String ? IsVersion(ref reader) : Skip(ref reader);
+            }
+            else if (reader.ValueTextEquals("method"u8))
+            {
+                reader.Read();
+                envelope.HasMethod = true;
+                envelope.Method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (envelope.Method is null)
+                {
+                    Skip(ref reader);
+                }
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                envelope.HasId = true;
+                envelope.IdValid = TryReadId(ref reader, out envelope.Id);
+            }
+            else if (reader.ValueTextEquals("params"u8))
+            {
+                reader.Read();
+                envelope.Params = JsonText.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("result"u8))
+            {
+                reader.Read();
+                envelope.Result = JsonText.ReadValue(ref reader);
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                envelope.Error = JsonText.ReadValue(ref reader);
+            }
+            else
+            {
+                _ = reader.GetString(); // a member of no meaning here, its name and value still checked
+                reader.Read();
+                JsonText.ReadValue(ref reader);
+            }
+        }
+
+        return envelope.ToMessage();
+    }
+
+    /// <summary>
+    /// Whether the string token is <c>"2.0"</c>: those three bytes need no check; any other string is read as text,
+    /// which checks its encoding.
+    /// </summary>
+    private static bool IsVersion(ref Utf8JsonReader reader) =>
+        (!reader.ValueIsEscaped && reader.ValueSpan.SequenceEqual("2.0"u8)) || reader.GetString() == "2.0";
+
+    /// <summary>Reads a value of the wrong type in full, so bad text inside it is still a parse error; always false.</summary>
+    private static bool Skip(ref Utf8JsonReader reader)
+    {
+        JsonText.ReadValue(ref reader);
+        return false;
+    }
+
+    /// <summary>Reads an id member's value (a string, a number or null); false for a type the specification does not allow.</summary>
+    private static bool TryReadId(ref Utf8JsonReader reader, out RequestId id)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                id = RequestId.FromString(reader.GetString()!);
+                return true;
+            case JsonTokenType.Number:
+                var text = reader.ValueSpan;
+                if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
+                    && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small))
+                {
+                    id = RequestId.FromNumber(small);
+                    return true;
+                }
+
+                return RequestId.TryFrom(JsonText.ReadNumber(text), out id);
+            case JsonTokenType.Null:
+                id = RequestId.Null;
+                return true;
+            default:
+                JsonText.ReadValue(ref reader);
+                id = RequestId.Null;
+                return false;
+        }
+    }
+
+    /// <summary>The members of one message that decide what it is.</summary>
+    private struct Envelope
+    {
+        public bool VersionValid;
+        public bool HasMethod;
+        public string? Method;
+        public bool HasId;
+        public bool IdValid;
+        public RequestId Id;
+        public JToken? Params;
+        public JToken? Result;
+        public JToken? Error;
+
+        public readonly JsonRpcMessage ToMessage()
+        {
+            var idValid = !HasId || IdValid;
+            var id = IdValid ? Id : RequestId.Null;
+            if (!HasMethod && (Result is not null || Error is not null))
+            {
+                return ReadClientReply(id);
+            }
+
+            if (!VersionValid)
+            {
+                return new JsonRpcInvalid(id, "'jsonrpc' must be \"2.0\"");
+            }
+
+            if (Method is null)
+            {
+                return new JsonRpcInvalid(id, "'method' must be a string");
+            }
+
+            if (!idValid)
+            {
+                return new JsonRpcInvalid(id, "'id' must be a string, a number or null");
+            }
+
+            if (Params is not (null or JArray or JObject))
+            {
+                return new JsonRpcInvalid(id, "'params' must be an array or an object");
+            }
+
+            return HasId ? new JsonRpcRequest(id, Method, Params) : new JsonRpcNotification(Method, Params);
+        }
+
+        private readonly JsonRpcClientReply ReadClientReply(RequestId id)
+        {
+            if (Error is not null)
+            {
+                // A code that is not an int (a fraction, or an integer of any size) is read like a missing one, never thrown on.
+                var code = Error is JObject e && e["code"] is JValue { Value: long c } && c is >= int.MinValue and <= int.MaxValue
+                    ? (int)c
+                    : (int)JsonRpcErrorCode.InternalError;
+                var text = Error is JObject e2 && e2["message"] is JValue { Type: JTokenType.String } m ? (string)m! : string.Empty;
+                return new JsonRpcClientReply(id, null, new JsonRpcError(code, text, (Error as JObject)?["data"]));
+            }
+
+            return new JsonRpcClientReply(id, Result, null);
+        }
     }
 }

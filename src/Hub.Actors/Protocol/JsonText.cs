@@ -18,8 +18,19 @@ namespace Hub.Protocol;
 /// </remarks>
 internal static class JsonText
 {
+    /// <summary>Reads a value at the reader's current token, the reader left on the value's last token.</summary>
+    public delegate T ValueReader<out T>(ref Utf8JsonReader reader);
+
     /// <summary>Parses one JSON text; null with a reason when it is not valid JSON or nests deeper than <paramref name="maxDepth"/>.</summary>
-    public static JToken? TryParse(ReadOnlySpan<byte> utf8, int maxDepth, out string? error)
+    public static JToken? TryParse(ReadOnlySpan<byte> utf8, int maxDepth, out string? error) =>
+        TryRead(utf8, maxDepth, ReadValue, out error);
+
+    /// <summary>
+    /// Reads one JSON text with <paramref name="read"/>, strictly as <see cref="TryParse"/> does; null with a reason
+    /// when it is not valid JSON, nests deeper than <paramref name="maxDepth"/> or has text after its value.
+    /// </summary>
+    public static T? TryRead<T>(ReadOnlySpan<byte> utf8, int maxDepth, ValueReader<T> read, out string? error)
+        where T : class
     {
         error = null;
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -31,7 +42,7 @@ internal static class JsonText
                 return null;
             }
 
-            var root = ReadValue(ref reader);
+            var root = read(ref reader);
             if (reader.Read())
             {
                 error = "text after the JSON value";
@@ -58,7 +69,7 @@ internal static class JsonText
         }
     }
 
-    private static JToken ReadValue(ref Utf8JsonReader reader)
+    public static JToken ReadValue(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)
         {
@@ -107,7 +118,7 @@ internal static class JsonText
         }
     }
 
-    private static JValue ReadNumber(ReadOnlySpan<byte> text)
+    public static JValue ReadNumber(ReadOnlySpan<byte> text)
     {
         if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
         {

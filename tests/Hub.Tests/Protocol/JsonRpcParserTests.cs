@@ -524,22 +524,41 @@ public sealed class JsonRpcParserTests
             e => Assert.Equal(RequestId.FromNumber(3), Assert.IsType<JsonRpcInvalid>(e).Id));
     }
 
-    [Fact]
-    public void ReadEntry_reads_a_token_without_a_frame()
+    // The envelope is read off the reader, not through a tree: what it reads and what it only skips are still checked in full.
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"extra\":[\"a\\ud800\"],\"id\":1}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"extra\":1e400,\"id\":1}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"e\\udc00\":1,\"id\":1}")]
+    [InlineData("{\"jsonrpc\":1e400,\"method\":\"ping\",\"id\":1}")]
+    [InlineData("{\"jsonrpc\":\"\\ud800\",\"method\":\"ping\",\"id\":1}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":[1e400],\"id\":1}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":[\"\\udc00\"]}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"result\":1,\"error\":{\"message\":\"\\ud800\"},\"id\":1}")]
+    public void Parse_bad_text_in_any_member_is_a_parse_error(string text)
     {
-        var token = JObject.Parse("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":\"x\"}");
-
-        var message = JsonRpcParser.ReadEntry(token);
-
-        Assert.Equal(new JsonRpcRequest(RequestId.FromString("x"), "ping", null), message);
+        AssertParseError(Parse(text));
     }
 
     [Fact]
-    public void ReadEntry_array_is_invalid_because_batches_do_not_nest()
+    public void Parse_bad_text_in_a_batch_entry_past_the_limit_is_a_parse_error_not_a_refusal()
     {
-        var message = JsonRpcParser.ReadEntry(new JArray());
+        var entries = Enumerable.Repeat("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":1}", MaxBatch).Append("[\"\\ud800\"]");
 
-        Assert.Equal(RequestId.Null, Assert.IsType<JsonRpcInvalid>(message).Id);
+        AssertParseError(Parse("[" + string.Join(",", entries) + "]"));
+    }
+
+    [Fact]
+    public void Parse_escaped_member_names_and_version_read_as_their_text()
+    {
+        var frame = Parse("{\"json\\u0072pc\":\"2\\u002e0\",\"m\\u0065thod\":\"ping\",\"\\u0069d\":7}");
+
+        Assert.Equal(new JsonRpcRequest(RequestId.FromNumber(7), "ping", null), Assert.IsType<ParsedFrame.Single>(frame).Message);
+    }
+
+    [Fact]
+    public void Parse_repeated_method_last_one_wins_even_when_it_is_not_a_string()
+    {
+        AssertInvalid(Parse("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"method\":1,\"id\":3}"), RequestId.FromNumber(3));
     }
 
     [Fact]

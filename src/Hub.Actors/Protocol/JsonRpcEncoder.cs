@@ -11,6 +11,12 @@ internal static class JsonRpcEncoder
 {
     private static readonly byte[] Prefix = "{\"jsonrpc\":\"2.0\","u8.ToArray();
 
+    // Each thread keeps one buffer to encode into (the frame is then copied out exactly), unless a large message grew it.
+    private const int MaxKeptBuffer = 16 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _threadOutput;
+
     public static byte[] Encode(JsonRpcMessage message) => message switch
     {
         JsonRpcSuccess s => Success(s.Id, s.Result),
@@ -100,7 +106,10 @@ internal static class JsonRpcEncoder
 
     private static ArrayBufferWriter<byte> Start()
     {
-        var output = new ArrayBufferWriter<byte>(128);
+        // Taken from the thread while in use, so an encode inside another (none today) would get a buffer of its own.
+        var output = _threadOutput ?? new ArrayBufferWriter<byte>(256);
+        _threadOutput = null;
+        output.ResetWrittenCount();
         output.Write(Prefix);
         return output;
     }
@@ -125,6 +134,12 @@ internal static class JsonRpcEncoder
     private static byte[] End(ArrayBufferWriter<byte> output)
     {
         JsonText.WriteAscii(output, "}");
-        return output.WrittenSpan.ToArray();
+        var frame = output.WrittenSpan.ToArray();
+        if (output.Capacity <= MaxKeptBuffer)
+        {
+            _threadOutput = output;
+        }
+
+        return frame;
     }
 }

@@ -265,52 +265,66 @@ internal static class JsonText
         }
     }
 
+    // The characters WriteString escapes or refuses; any other string is written as its UTF-8 bytes, unchanged.
+    private static readonly SearchValues<char> Special = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\u0085\u2028\u2029"
+        + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+
     /// <summary>Minimal escaping: quote, backslash, U+0000-U+001F, and U+0085, U+2028, U+2029 (safe in JavaScript).</summary>
     public static void WriteString(IBufferWriter<byte> output, string text)
     {
-        var builder = new StringBuilder(text.Length + 2);
-        builder.Append('"');
-        for (var i = 0; i < text.Length; i++)
+        WriteAscii(output, "\"");
+        var rest = text.AsSpan();
+        while (true)
         {
-            var c = text[i];
-            switch (c)
+            var special = rest.IndexOfAny(Special);
+            var plain = special < 0 ? rest : rest[..special];
+            if (!plain.IsEmpty)
             {
-                case '"': builder.Append("\\\""); break;
-                case '\\': builder.Append("\\\\"); break;
-                case '\b': builder.Append("\\b"); break;
-                case '\f': builder.Append("\\f"); break;
-                case '\n': builder.Append("\\n"); break;
-                case '\r': builder.Append("\\r"); break;
-                case '\t': builder.Append("\\t"); break;
-                case '\u0085': builder.Append("\\u0085"); break;
-                case '\u2028': builder.Append("\\u2028"); break;
-                case '\u2029': builder.Append("\\u2029"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        builder.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
-                    {
-                        throw new JsonWriteException("a string holds a lone surrogate");
-                    }
-                    else
-                    {
-                        builder.Append(c);
-                        if (char.IsHighSurrogate(c))
-                        {
-                            builder.Append(text[++i]);
-                        }
-                    }
-
-                    break;
+                output.Advance(Encoding.UTF8.GetBytes(plain, output.GetSpan(Encoding.UTF8.GetMaxByteCount(plain.Length))));
             }
+
+            if (special < 0)
+            {
+                break;
+            }
+
+            var c = rest[special];
+            rest = rest[(special + 1)..];
+            if (char.IsHighSurrogate(c) && rest.Length > 0 && char.IsLowSurrogate(rest[0]))
+            {
+                output.Advance(Encoding.UTF8.GetBytes([c, rest[0]], output.GetSpan(4)));
+                rest = rest[1..];
+                continue;
+            }
+
+            output.Advance(Escape(c, output.GetSpan(6)));
         }
 
-        builder.Append('"');
-        var chunk = builder.ToString();
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(chunk.Length));
-        output.Advance(Encoding.UTF8.GetBytes(chunk, span));
+        WriteAscii(output, "\"");
+    }
+
+    /// <summary>Writes the escape of one character WriteString does not write as itself (at most 6 bytes).</summary>
+    private static int Escape(char c, Span<byte> span)
+    {
+        var escape = c switch
+        {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\b' => "\\b",
+            '\f' => "\\f",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            _ when char.IsSurrogate(c) => throw new JsonWriteException("a string holds a lone surrogate"),
+            _ => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
+        };
+        for (var i = 0; i < escape.Length; i++)
+        {
+            span[i] = (byte)escape[i];
+        }
+
+        return escape.Length;
     }
 
     public static void WriteAscii(IBufferWriter<byte> output, string ascii)

@@ -309,8 +309,8 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
         foreach (var key in expired ?? [])
         {
             _inFlight.Remove(key, out var call);
-            CountFailed(call!, JsonRpcError.RequestTimedOut);
-            AnswerError(call!.Id, call.Batch, call.Slot, JsonRpcError.RequestTimedOut);
+            CountFailed(call, JsonRpcError.RequestTimedOut);
+            AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.RequestTimedOut);
         }
 
         if (next != long.MaxValue)
@@ -478,7 +478,7 @@ internal sealed partial class ConnectionActor : ReceiveActor, IWithTimers
     /// A call awaiting its reply; <see cref="Method"/> (the metrics tag) and <see cref="Started"/> time it, and past
     /// <see cref="Deadline"/> (Stopwatch timestamps both) the sweep answers it <c>-32001</c>.
     /// </summary>
-    private sealed record InFlight(RequestId? Id, BatchReply? Batch, int Slot, Address? Node, string? Method = null, long Started = 0, long Deadline = long.MaxValue);
+    private readonly record struct InFlight(RequestId? Id, BatchReply? Batch, int Slot, Address? Node, string? Method = null, long Started = 0, long Deadline = long.MaxValue);
 
     private sealed class SweepTimeouts
     {

@@ -30,7 +30,7 @@ internal sealed class DelegateMethodActor : ReceiveActor
             // A work item rather than Task.Run and PipeTo: the handler runs on it directly (a synchronous one blocks a
             // pool thread, never this actor), and the reply is one Tell; no task, closure or continuation besides.
             ThreadPool.UnsafeQueueUserWorkItem(
-                static work => _ = work.Actor.ReplyAsync(work.Handler, work.Hub, work.Call, work.ReplyTo),
+                static work => work.Actor.Run(work.Handler, work.Hub, work.Call, work.ReplyTo),
                 (Actor: this, Handler: handler, Hub: hub, Call: call, ReplyTo: replyTo),
                 preferLocal: false);
         });
@@ -38,41 +38,90 @@ internal sealed class DelegateMethodActor : ReceiveActor
 
     public static Props Props(MethodHandler handler, IHub hub, AccessRule access) => Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, access));
 
-    private async Task ReplyAsync(MethodHandler handler, IHub hub, MethodProtocol.Invoke call, IActorRef replyTo)
+    /// <summary>
+    /// Runs one call and tells its reply. A handler that returns at once (most do) is answered right here, with no
+    /// task and no timer: its caller's connection times the call out in any case. Only a handler that takes a
+    /// <see cref="CancellationToken"/> gets one that fires at the timeout, and only a pending call is awaited.
+    /// </summary>
+    private void Run(MethodHandler handler, IHub hub, MethodProtocol.Invoke call, IActorRef replyTo)
     {
-        var reply = await RunAsync(handler, hub, call).ConfigureAwait(false);
-        replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
-    }
-
-    private async Task<byte[]?> RunAsync(MethodHandler handler, IHub hub, MethodProtocol.Invoke call)
-    {
-        using var timeout = new CancellationTokenSource(call.Timeout);
-        var context = new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout);
+        var timeout = handler.TakesCancellation ? new CancellationTokenSource(call.Timeout) : null;
+        var context = handler.TakesContext
+            ? new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout)
+            : null;
+        ValueTask<JToken> pending;
         try
         {
-            // The wait ends on the same token the handler gets, so one timer per call bounds both, even for a
-            // handler that ignores it.
-            var result = await handler.InvokeAsync(context, call.Params, timeout.Token)
-                .WaitAsync(timeout.Token)
-                .ConfigureAwait(false);
-            return call.Id is { } id ? EncodeResult(id, result, call) : null;
-        }
-        catch (HubRpcException ex)
-        {
-            return Failure(call, ex.ToError());
-        }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
-        {
-            await timeout.CancelAsync().ConfigureAwait(false);
-            _log.Warning("Method {Method} timed out after {Timeout} for {ConnectionId}", call.Method, call.Timeout, call.Caller.ConnectionId);
-            return Failure(call, JsonRpcError.RequestTimedOut);
+            pending = handler.InvokeAsync(context, call.Params, timeout?.Token ?? CancellationToken.None);
         }
         catch (Exception ex)
         {
-            _log.Error(ex, "Method {Method} failed for {ConnectionId}, request {RequestId}", call.Method, call.Caller.ConnectionId, call.Id?.ToString() ?? "(notification)");
-            return Failure(call, JsonRpcError.InternalError);
+            var reply = Failed(call, ex, TimedOut(ex, timeout));
+            timeout?.Dispose();
+            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
+            return;
         }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            timeout?.Dispose();
+            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, Succeeded(call, pending.Result)));
+            return;
+        }
+
+        _ = ReplyAsync(pending.AsTask(), timeout, call, replyTo);
     }
+
+    private async Task ReplyAsync(Task<JToken> pending, CancellationTokenSource? timeout, MethodProtocol.Invoke call, IActorRef replyTo)
+    {
+        byte[]? reply;
+        try
+        {
+            // One timer bounds the wait, even for a handler that ignores its token: the token's own when it takes
+            // one, else WaitAsync's.
+            var result = await (timeout is null ? pending.WaitAsync(call.Timeout) : pending.WaitAsync(timeout.Token)).ConfigureAwait(false);
+            reply = Succeeded(call, result);
+        }
+        catch (Exception ex)
+        {
+            var timedOut = TimedOut(ex, timeout);
+            if (timedOut && timeout is not null)
+            {
+                await timeout.CancelAsync().ConfigureAwait(false);
+            }
+
+            reply = Failed(call, ex, timedOut);
+        }
+        finally
+        {
+            timeout?.Dispose();
+        }
+
+        replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
+    }
+
+    /// <summary>A handler's <see cref="TimeoutException"/>, or a cancellation once the call's timeout fired, is answered <c>-32001</c>.</summary>
+    private static bool TimedOut(Exception exception, CancellationTokenSource? timeout) =>
+        exception is TimeoutException || (exception is OperationCanceledException && timeout is { IsCancellationRequested: true });
+
+    private byte[]? Failed(MethodProtocol.Invoke call, Exception exception, bool timedOut)
+    {
+        if (exception is HubRpcException rpc)
+        {
+            return Failure(call, rpc.ToError());
+        }
+
+        if (timedOut)
+        {
+            _log.Warning("Method {Method} timed out after {Timeout} for {ConnectionId}", call.Method, call.Timeout, call.Caller.ConnectionId);
+            return Failure(call, JsonRpcError.RequestTimedOut);
+        }
+
+        _log.Error(exception, "Method {Method} failed for {ConnectionId}, request {RequestId}", call.Method, call.Caller.ConnectionId, call.Id?.ToString() ?? "(notification)");
+        return Failure(call, JsonRpcError.InternalError);
+    }
+
+    private byte[]? Succeeded(MethodProtocol.Invoke call, JToken result) => call.Id is { } id ? EncodeResult(id, result, call) : null;
 
     private byte[] EncodeResult(RequestId id, JToken result, MethodProtocol.Invoke call)
     {

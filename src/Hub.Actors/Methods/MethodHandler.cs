@@ -13,7 +13,10 @@ internal sealed class MethodHandler
     private readonly object? _target;
     private readonly MethodInfo _method;
     private readonly ParameterBinder _binder;
-    private readonly Func<object?, Task<object?>> _await;
+    private readonly Func<object?, ValueTask<object?>> _await;
+
+    // Without converters a string, bool, long, int or double result is the JValue FromObject would make; skip the serializer.
+    private readonly bool _plainPrimitives;
 
     public MethodHandler(object? target, MethodInfo method, JsonSerializer serializer)
     {
@@ -21,70 +24,89 @@ internal sealed class MethodHandler
         _method = method;
         _binder = new ParameterBinder(method.GetParameters(), serializer);
         _await = AwaiterFor(method.ReturnType);
+        _plainPrimitives = serializer.Converters.Count == 0;
     }
 
-    public async Task<JToken> InvokeAsync(HubCallContext context, JToken? parameters, CancellationToken cancellationToken)
+    /// <summary>Whether the handler takes a <see cref="CancellationToken"/> (only then does a call need a token that fires at its timeout).</summary>
+    public bool TakesCancellation => _binder.TakesCancellation;
+
+    /// <summary>Whether the handler takes the <see cref="HubCallContext"/>.</summary>
+    public bool TakesContext => _binder.TakesContext;
+
+    /// <summary>
+    /// Binds and invokes. Completes synchronously when the handler does (a plain return, or a task already done), so
+    /// such a call costs no task; binding errors and a synchronous handler's exception are thrown, not returned.
+    /// </summary>
+    public ValueTask<JToken> InvokeAsync(HubCallContext? context, JToken? parameters, CancellationToken cancellationToken)
     {
-        var arguments = _binder.Bind(context, parameters, cancellationToken);
+        var arguments = _binder.Bind(context!, parameters, cancellationToken);
 
         // DoNotWrapExceptions: a handler's exception reaches the caller as itself, not as TargetInvocationException.
         var returned = _method.Invoke(_target, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
-        var result = await _await(returned).ConfigureAwait(false);
-        return result switch
-        {
-            null => JValue.CreateNull(),
-            JToken token => token,
-            _ => JToken.FromObject(result, _binder.Serializer),
-        };
+        var result = _await(returned);
+        return result.IsCompletedSuccessfully ? new ValueTask<JToken>(ToToken(result.Result)) : new ValueTask<JToken>(ToTokenAsync(result));
     }
 
-    private static Func<object?, Task<object?>> AwaiterFor(Type returnType)
+    private async Task<JToken> ToTokenAsync(ValueTask<object?> result) => ToToken(await result.ConfigureAwait(false));
+
+    private JToken ToToken(object? result) => result switch
+    {
+        null => JValue.CreateNull(),
+        JToken token => token,
+        string or bool or long or int or double when _plainPrimitives => new JValue(result),
+        _ => JToken.FromObject(result, _binder.Serializer),
+    };
+
+    private static Func<object?, ValueTask<object?>> AwaiterFor(Type returnType)
     {
         if (returnType == typeof(void))
         {
-            return _ => Task.FromResult<object?>(null);
+            return _ => default;
         }
 
         if (returnType == typeof(Task))
         {
-            return async r =>
-            {
-                await ((Task)r!).ConfigureAwait(false);
-                return null;
-            };
+            return r => ((Task)r!).IsCompletedSuccessfully ? default : AwaitAsync((Task)r!, _ => null);
         }
 
         if (returnType == typeof(ValueTask))
         {
-            return async r =>
+            return r =>
             {
-                await ((ValueTask)r!).ConfigureAwait(false);
-                return null;
+                var task = (ValueTask)r!;
+                if (task.IsCompletedSuccessfully)
+                {
+                    task.GetAwaiter().GetResult(); // a ValueTask is consumed once, even when done
+                    return default;
+                }
+
+                return AwaitAsync(task.AsTask(), _ => null);
             };
         }
 
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
             var result = returnType.GetProperty(nameof(Task<object>.Result))!;
-            return async r =>
-            {
-                await ((Task)r!).ConfigureAwait(false);
-                return result.GetValue(r);
-            };
+            return r => ((Task)r!).IsCompletedSuccessfully ? new ValueTask<object?>(result.GetValue(r)) : AwaitAsync((Task)r!, result.GetValue);
         }
 
         if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
         {
             var asTask = returnType.GetMethod(nameof(ValueTask<object>.AsTask))!;
             var result = asTask.ReturnType.GetProperty(nameof(Task<object>.Result))!;
-            return async r =>
+            return r =>
             {
                 var task = (Task)asTask.Invoke(r, null)!;
-                await task.ConfigureAwait(false);
-                return result.GetValue(task);
+                return task.IsCompletedSuccessfully ? new ValueTask<object?>(result.GetValue(task)) : AwaitAsync(task, result.GetValue);
             };
         }
 
-        return Task.FromResult;
+        return r => new ValueTask<object?>(r);
+    }
+
+    private static async ValueTask<object?> AwaitAsync(Task task, Func<object?, object?> result)
+    {
+        await task.ConfigureAwait(false);
+        return result(task);
     }
 }

@@ -16,12 +16,14 @@ namespace Hub.Methods;
 internal sealed class ParameterBinder
 {
     private readonly ParameterInfo[] _bound;
+    private readonly bool _variadic;
     private readonly Func<HubCallContext, JToken?, CancellationToken, object?[]> _bind;
 
     public ParameterBinder(ParameterInfo[] parameters, JsonSerializer serializer)
     {
         Serializer = serializer;
         _bound = parameters.Where(p => !IsSpecial(p)).ToArray();
+        _variadic = _bound.Length > 0 && _bound[^1].GetCustomAttribute<ParamArrayAttribute>() is not null;
         var raw = parameters.SingleOrDefault(p => p.GetCustomAttribute<RawParamsAttribute>() is not null);
         if (raw is not null && raw.ParameterType != typeof(JToken))
         {
@@ -34,24 +36,53 @@ internal sealed class ParameterBinder
             throw new ArgumentException($"[RawParams] takes the whole params; '{_bound[0].Name}' cannot be bound beside it.");
         }
 
+        // What fills each parameter is decided once here, not by reflection on every call.
+        var sources = parameters.Select(p => p.ParameterType == typeof(CancellationToken) ? Source.Cancellation
+            : p.ParameterType == typeof(HubCallContext) ? Source.Context
+            : p == raw ? Source.RawParams
+            : Source.Params).ToArray();
+        TakesCancellation = sources.Contains(Source.Cancellation);
+        TakesContext = sources.Contains(Source.Context);
         var takesRaw = raw is not null;
         _bind = (context, token, cancellationToken) =>
         {
-            var values = takesRaw ? [] : BindValues(token);
-            var result = new object?[parameters.Length];
-            var next = 0;
-            for (var i = 0; i < parameters.Length; i++)
+            if (sources.Length == 0)
             {
-                var p = parameters[i];
-                result[i] = p.ParameterType == typeof(CancellationToken) ? cancellationToken
-                    : p.ParameterType == typeof(HubCallContext) ? context
-                    : p.GetCustomAttribute<RawParamsAttribute>() is not null ? token
-                    : values[next++];
+                BindValues(token); // nothing to fill, but surplus params are still refused
+                return [];
+            }
+
+            var values = takesRaw ? [] : BindValues(token);
+            var result = new object?[sources.Length];
+            var next = 0;
+            for (var i = 0; i < sources.Length; i++)
+            {
+                result[i] = sources[i] switch
+                {
+                    Source.Cancellation => cancellationToken,
+                    Source.Context => context,
+                    Source.RawParams => token,
+                    _ => values[next++],
+                };
             }
 
             return result;
         };
     }
+
+    private enum Source
+    {
+        Params,
+        RawParams,
+        Context,
+        Cancellation,
+    }
+
+    /// <summary>Whether a parameter takes the call's <see cref="CancellationToken"/>.</summary>
+    public bool TakesCancellation { get; }
+
+    /// <summary>Whether a parameter takes the <see cref="HubCallContext"/>.</summary>
+    public bool TakesContext { get; }
 
     public JsonSerializer Serializer { get; }
 
@@ -66,7 +97,7 @@ internal sealed class ParameterBinder
 
     private object?[] BindValues(JToken? parameters)
     {
-        var values = new object?[_bound.Length];
+        var values = _bound.Length == 0 ? [] : new object?[_bound.Length];
         switch (parameters)
         {
             case null:
@@ -92,7 +123,7 @@ internal sealed class ParameterBinder
     private void BindPositional(JArray array, object?[] values)
     {
         var last = _bound.Length - 1;
-        var variadic = last >= 0 && _bound[last].GetCustomAttribute<ParamArrayAttribute>() is not null;
+        var variadic = _variadic;
         var fixedCount = variadic ? last : _bound.Length;
         if (!variadic && array.Count > _bound.Length)
         {

@@ -18,7 +18,7 @@ internal static class JsonRpcParser
 {
     public static ParsedFrame Parse(ReadOnlySpan<byte> utf8, int maxDepth, int maxBatch)
     {
-        var frame = JsonText.TryRead(utf8, maxDepth, (ref Utf8JsonReader reader) => ReadFrame(ref reader, maxBatch), out var error);
+        var frame = JsonText.TryRead(utf8, maxDepth, maxBatch, static (ref reader, maxBatch) => ReadFrame(ref reader, maxBatch), out var error);
         return frame ?? new ParsedFrame.Rejected(new JsonRpcFailure(RequestId.Null, JsonRpcError.ParseError(error)));
     }
 

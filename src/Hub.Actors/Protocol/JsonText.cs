@@ -19,17 +19,17 @@ namespace Hub.Protocol;
 internal static class JsonText
 {
     /// <summary>Reads a value at the reader's current token, the reader left on the value's last token.</summary>
-    public delegate T ValueReader<out T>(ref Utf8JsonReader reader);
+    public delegate T ValueReader<in TState, out T>(ref Utf8JsonReader reader, TState state);
 
     /// <summary>Parses one JSON text; null with a reason when it is not valid JSON or nests deeper than <paramref name="maxDepth"/>.</summary>
     public static JToken? TryParse(ReadOnlySpan<byte> utf8, int maxDepth, out string? error) =>
-        TryRead(utf8, maxDepth, ReadValue, out error);
+        TryRead(utf8, maxDepth, 0, static (ref reader, _) => ReadValue(ref reader), out error);
 
     /// <summary>
     /// Reads one JSON text with <paramref name="read"/>, strictly as <see cref="TryParse"/> does; null with a reason
     /// when it is not valid JSON, nests deeper than <paramref name="maxDepth"/> or has text after its value.
     /// </summary>
-    public static T? TryRead<T>(ReadOnlySpan<byte> utf8, int maxDepth, ValueReader<T> read, out string? error)
+    public static T? TryRead<TState, T>(ReadOnlySpan<byte> utf8, int maxDepth, TState state, ValueReader<TState, T> read, out string? error)
         where T : class
     {
         error = null;
@@ -42,7 +42,7 @@ internal static class JsonText
                 return null;
             }
 
-            var root = read(ref reader);
+            var root = read(ref reader, state);
             if (reader.Read())
             {
                 error = "text after the JSON value";

@@ -99,6 +99,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, IActorRef connection, string connectionId, CancellationToken stopped)
     {
         var credit = new InboundCredit(InboundCredit.DefaultWindow);
+        using var cancelCredit = stopped.UnsafeRegister(static c => ((InboundCredit)c!).Cancel(), credit);
         var delivering = true;
         while (await ReadMessageAsync(socket, transport, connectionId).ConfigureAwait(false) is { } message)
         {
@@ -109,7 +110,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
 
             try
             {
-                await credit.TakeAsync(stopped).ConfigureAwait(false);
+                await credit.TakeAsync().ConfigureAwait(false);
                 connection.Tell(new ConnectionProtocol.InboundFrame(message, credit));
             }
             catch (OperationCanceledException)

@@ -55,8 +55,8 @@ public abstract class ClusterTestKit(ITestOutputHelper output) : TestKit(Cluster
     private protected static async Task SendFrameAsync(IActorRef connection, string json)
     {
         var credit = new InboundCredit(1);
-        await credit.TakeAsync(CancellationToken.None);
+        await credit.TakeAsync();
         connection.Tell(new ConnectionProtocol.InboundFrame(System.Text.Encoding.UTF8.GetBytes(json), credit));
-        await credit.TakeAsync(CancellationToken.None).WaitAsync(Waits.Max);
+        await credit.TakeAsync().AsTask().WaitAsync(Waits.Max);
     }
 }

@@ -1,0 +1,85 @@
+using Hub.Connections;
+using Hub.Tests.Support;
+
+namespace Hub.Tests.Actors;
+
+public sealed class InboundCreditTests
+{
+    [Fact]
+    public void Takes_within_the_window_complete_at_once_and_the_next_waits()
+    {
+        var credit = new InboundCredit(2);
+
+        Assert.True(Done(credit.TakeAsync()));
+        Assert.True(Done(credit.TakeAsync()));
+        Assert.True(Pending(credit.TakeAsync()));
+    }
+
+    [Fact]
+    public async Task A_returned_credit_completes_the_waiting_take()
+    {
+        var credit = new InboundCredit(1);
+        await credit.TakeAsync();
+        var waiting = credit.TakeAsync().AsTask();
+
+        credit.Return();
+
+        await waiting.WaitAsync(Waits.Max);
+        Assert.True(Pending(credit.TakeAsync()));
+    }
+
+    [Fact]
+    public async Task Credits_returned_while_nobody_waits_are_kept()
+    {
+        var credit = new InboundCredit(1);
+        await credit.TakeAsync();
+
+        credit.Return();
+
+        Assert.True(Done(credit.TakeAsync()));
+        Assert.True(Pending(credit.TakeAsync()));
+    }
+
+    [Fact]
+    public async Task The_same_credit_serves_wait_after_wait()
+    {
+        var credit = new InboundCredit(1);
+        await credit.TakeAsync();
+
+        for (var i = 0; i < 100; i++)
+        {
+            var waiting = credit.TakeAsync().AsTask();
+            credit.Return();
+            await waiting.WaitAsync(Waits.Max);
+        }
+
+        Assert.True(Pending(credit.TakeAsync()));
+    }
+
+    [Fact]
+    public async Task Cancel_fails_the_waiting_take_and_every_later_one()
+    {
+        var credit = new InboundCredit(1);
+        await credit.TakeAsync();
+        var waiting = credit.TakeAsync().AsTask();
+
+        credit.Cancel();
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => waiting.WaitAsync(Waits.Max));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => credit.TakeAsync().AsTask());
+    }
+
+    [Fact]
+    public async Task A_second_waiter_is_refused()
+    {
+        var credit = new InboundCredit(1);
+        await credit.TakeAsync();
+        Assert.True(Pending(credit.TakeAsync()));
+
+        Assert.Throws<InvalidOperationException>(() => Pending(credit.TakeAsync()));
+    }
+
+    private static bool Done(ValueTask take) => take.IsCompletedSuccessfully;
+
+    private static bool Pending(ValueTask take) => !take.IsCompleted;
+}

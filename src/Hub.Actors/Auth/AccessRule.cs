@@ -21,7 +21,10 @@ internal sealed class AccessRule
     public bool IsOpen => !RequiresLogin && _permissions.Count == 0 && _tests.Count == 0;
 
     // Checked on every call: an open rule (the usual case) costs a field read, not an enumerator of the set.
-    public bool Allows(HubUser user) => IsOpen || (AllowsDeclared(user) && _tests.TrueForAll(test => test(user)));
+    public bool Allows(HubUser user) => IsOpen || (AllowsDeclared(user) && PassesTests(user));
+
+    // Apart from Allows, so the closure over the user is made only when a rule has tests.
+    private bool PassesTests(HubUser user) => _tests.TrueForAll(test => test(user));
 
     /// <summary>The part of a rule another node can check: login and permissions (tests run on the serving node).</summary>
     public bool AllowsDeclared(HubUser user) =>

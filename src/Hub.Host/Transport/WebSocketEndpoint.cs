@@ -132,9 +132,11 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     /// Reads one whole text message; null when the socket is done (closed or aborted). After a broken limit the
     /// socket is closing, and messages still arriving come back as <see cref="Discarded"/> or undelivered frames.
     /// An idle connection holds no receive buffer: the first read of each message is a zero-byte read that waits
-    /// for the frame's header, and the buffer is rented only once data is there.
+    /// for the frame's header, and the buffer is rented only once data is there. Called once per message, one call
+    /// at a time: its pooled state machine saves a task per message.
     /// </summary>
-    private async Task<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
     {
         byte[]? buffer = null;
         var length = 0;

@@ -14,4 +14,7 @@ internal interface IConnectionTransport
 
     /// <summary>Drops the connection at once, without a close handshake. Never throws.</summary>
     void Abort();
+
+    /// <summary>Called once, last, as the connection actor stops: nothing more will be sent or closed. Never throws.</summary>
+    void Stopped();
 }

@@ -34,4 +34,7 @@ internal sealed class HttpTransport : IConnectionTransport
     }
 
     public void Abort() => _response.TrySetException(new InvalidOperationException("The call was aborted."));
+
+    // Closed already in every path but a bug; then the request still ends rather than waits.
+    public void Stopped() => _response.TrySetException(new InvalidOperationException("The connection stopped without closing."));
 }

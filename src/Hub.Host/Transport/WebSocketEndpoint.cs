@@ -75,7 +75,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
         }
 
         WebSocketEndpointLog.Accepted(logger, opened.ConnectionId, context.Connection.RemoteIpAddress?.ToString());
-        var terminated = opened.Connection.WatchAsync(CancellationToken.None);
+        var terminated = transport.ActorStopped;
         using var stopped = new CancellationTokenSource();
         var reading = ReadLoopAsync(socket, transport, opened.Connection, opened.ConnectionId, stopped.Token);
 

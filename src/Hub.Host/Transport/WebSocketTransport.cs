@@ -30,5 +30,15 @@ internal sealed class WebSocketTransport(WebSocket socket) : IConnectionTranspor
         }
     }
 
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes when the connection actor has stopped. Told by the actor rather than watched from outside: a watch
+    /// costs a temporary actor and a watch entry per connection for its whole life.
+    /// </summary>
+    public Task ActorStopped => _stopped.Task;
+
     public void Abort() => socket.Abort();
+
+    public void Stopped() => _stopped.TrySetResult();
 }

@@ -161,6 +161,19 @@ public sealed class ConnectionActorLifecycleTests(ITestOutputHelper output) : Cl
     }
 
     [Fact]
+    public async Task A_stopping_actor_tells_its_transport_it_stopped()
+    {
+        var (connection, transport) = await OpenAsync();
+        Watch(connection);
+        Assert.False(transport.ActorStopped.IsCompleted);
+
+        connection.Tell(new ConnectionProtocol.InboundCompleted(null));
+
+        await ExpectTerminatedAsync(connection, Waits.Max);
+        await transport.ActorStopped.WaitAsync(Waits.Max);
+    }
+
+    [Fact]
     public async Task Client_call_answered_by_the_client_reaches_the_asker()
     {
         var (connection, transport) = await OpenAsync();

@@ -38,6 +38,13 @@ internal sealed class RecordingTransport(Task? sendResult = null) : IConnectionT
 
     public void Abort() => _aborted = true;
 
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the connection actor has said it stopped.</summary>
+    public Task ActorStopped => _stopped.Task;
+
+    public void Stopped() => _stopped.TrySetResult();
+
     /// <summary>The next frame written, waiting at most <see cref="Waits.Max"/>.</summary>
     public async Task<string> NextFrameAsync()
     {

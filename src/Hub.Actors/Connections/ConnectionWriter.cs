@@ -13,7 +13,8 @@ namespace Hub.Connections;
 /// </summary>
 internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef owner, int maxMessages, long maxBytes)
 {
-    private readonly ConcurrentQueue<byte[]> _frames = new();
+    // Made with the first frame: an idle connection holds no queue (its first segment alone is about 800 B).
+    private ConcurrentQueue<byte[]>? _frames;
     private int _messages;
     private long _bytes;
     private int _sending;
@@ -48,7 +49,7 @@ internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef
 
         Interlocked.Increment(ref _messages);
         Interlocked.Add(ref _bytes, frame.Length);
-        _frames.Enqueue(frame);
+        (Volatile.Read(ref _frames) ?? CreateQueue()).Enqueue(frame);
         TrySend(inline);
         return true;
     }
@@ -92,7 +93,7 @@ internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef
         {
             while (true)
             {
-                while (!_abandoned && _frames.TryDequeue(out var frame))
+                while (!_abandoned && Volatile.Read(ref _frames) is { } frames && frames.TryDequeue(out var frame))
                 {
                     await transport.SendAsync(frame, CancellationToken.None).ConfigureAwait(false);
                     Interlocked.Decrement(ref _messages);
@@ -103,7 +104,7 @@ internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef
 
                 // A frame queued after the last TryDequeue, before _sending was cleared, found a send in progress:
                 // send it here, unless another caller has started a send of its own since.
-                if (_abandoned || _frames.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+                if (_abandoned || IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
                 {
                     break;
                 }
@@ -116,10 +117,18 @@ internal sealed class ConnectionWriter(IConnectionTransport transport, IActorRef
             return;
         }
 
-        if (_completed && _frames.IsEmpty)
+        if (_completed && IsEmpty)
         {
             End(null);
         }
+    }
+
+    private bool IsEmpty => Volatile.Read(ref _frames) is not { IsEmpty: false };
+
+    private ConcurrentQueue<byte[]> CreateQueue()
+    {
+        Interlocked.CompareExchange(ref _frames, new ConcurrentQueue<byte[]>(), null);
+        return _frames;
     }
 
     private void End(Exception? failure)

@@ -76,11 +76,11 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
 
         WebSocketEndpointLog.Accepted(logger, opened.ConnectionId, context.Connection.RemoteIpAddress?.ToString());
         var terminated = transport.ActorStopped;
-        using var stopped = new CancellationTokenSource();
-        var reading = ReadLoopAsync(socket, transport, opened.Connection, opened.ConnectionId, stopped.Token);
+        var credit = new InboundCredit(InboundCredit.DefaultWindow);
+        var reading = ReadLoopAsync(socket, transport, opened.Connection, opened.ConnectionId, credit);
 
         await terminated.ConfigureAwait(false);
-        await stopped.CancelAsync().ConfigureAwait(false);
+        credit.Cancel();
 
         // The actor is gone; the read loop owns the socket until the close handshake ends. Bound that wait.
         if (await Task.WhenAny(reading, Task.Delay(InboundDrainTimeout)).ConfigureAwait(false) != reading)
@@ -96,10 +96,8 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     /// flow control (<see cref="InboundCredit"/>) keeps the actor's mailbox bounded: a flooding client fills its
     /// own TCP window, not the node's memory.
     /// </summary>
-    private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, IActorRef connection, string connectionId, CancellationToken stopped)
+    private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, IActorRef connection, string connectionId, InboundCredit credit)
     {
-        var credit = new InboundCredit(InboundCredit.DefaultWindow);
-        using var cancelCredit = stopped.UnsafeRegister(static c => ((InboundCredit)c!).Cancel(), credit);
         var delivering = true;
         while (await ReadMessageAsync(socket, transport, connectionId).ConfigureAwait(false) is { } message)
         {
@@ -119,7 +117,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
             }
         }
 
-        if (!stopped.IsCancellationRequested)
+        if (!transport.ActorStopped.IsCompleted)
         {
             connection.Tell(new ConnectionProtocol.InboundCompleted(null));
         }

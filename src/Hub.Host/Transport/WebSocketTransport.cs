@@ -9,6 +9,8 @@ internal sealed class WebSocketTransport(WebSocket socket) : IConnectionTranspor
     /// <summary>How long a close handshake may wait (behind a send blocked by a slow reader) before the socket is aborted.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Task SendAsync(ReadOnlyMemory<byte> utf8, CancellationToken cancellationToken) =>
         socket.SendAsync(utf8, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).AsTask();
 
@@ -29,8 +31,6 @@ internal sealed class WebSocketTransport(WebSocket socket) : IConnectionTranspor
             socket.Abort();
         }
     }
-
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
     /// Completes when the connection actor has stopped. Told by the actor rather than watched from outside: a watch

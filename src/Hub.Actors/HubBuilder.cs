@@ -33,6 +33,7 @@ public sealed class HubBuilder
     private readonly List<PendingMethod> _methods = [];
     private readonly List<(string Name, AccessRule Access)> _topics = [];
     private List<AccessRule> _last = [];
+    private List<PendingMethod> _lastMethods = [];
 
     /// <summary>
     /// Newtonsoft.Json settings for binding params and serializing results. Defaults: dates are not parsed from
@@ -58,6 +59,7 @@ public sealed class HubBuilder
     {
         ArgumentNullException.ThrowIfNull(handler);
         _last = [];
+        _lastMethods = [];
         return Add(new PendingMethod(null, name, handler.Target, handler.Method, null, timeout, new AccessRule().AddAttributes(handler.Method)));
     }
 
@@ -72,6 +74,7 @@ public sealed class HubBuilder
     {
         ArgumentNullException.ThrowIfNull(service);
         _last = [];
+        _lastMethods = [];
         var methods = service.GetType()
             .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName)
@@ -105,6 +108,7 @@ public sealed class HubBuilder
     {
         ArgumentNullException.ThrowIfNull(props);
         _last = [];
+        _lastMethods = [];
         return Add(new PendingMethod(null, name, null, null, props, timeout, new AccessRule().AddAttributes(props.Type)));
     }
 
@@ -127,6 +131,7 @@ public sealed class HubBuilder
         var access = new AccessRule();
         _topics.Add((name, access));
         _last = [access];
+        _lastMethods = [];
         return this;
     }
 
@@ -152,6 +157,26 @@ public sealed class HubBuilder
     /// <exception cref="InvalidOperationException">Nothing was registered yet.</exception>
     public HubBuilder Require(Func<HubUser, bool> test) => Apply(rule => rule.Require(test));
 
+    /// <summary>
+    /// The delegate or object methods registered by the previous <c>Add*</c> call run on their method actor itself,
+    /// not as a thread-pool work item: a dispatch less per call (about 6 µs of round trip on a small machine), and
+    /// calls of the method run one at a time on a node, in arrival order. Only for handlers that return at once and
+    /// never block or wait on I/O: one that blocks holds every other call of its method behind it (by default a
+    /// blocking handler holds only its own call).
+    /// </summary>
+    /// <example><code>hub.AddMethod("ping", () => "pong").RunInline();</code></example>
+    /// <exception cref="InvalidOperationException">The previous registration was not a delegate or object method.</exception>
+    public HubBuilder RunInline()
+    {
+        if (_lastMethods.Count == 0 || _lastMethods.Any(m => m.Method is null))
+        {
+            throw new InvalidOperationException("RunInline applies to the delegate or object methods registered just before it (not to topics or method actors).");
+        }
+
+        _lastMethods.ForEach(m => m.Inline = true);
+        return this;
+    }
+
     internal IReadOnlyList<(string Name, AccessRule Access)> Topics => _topics;
 
     internal IReadOnlyList<MethodDefinition> BuildMethods(HubSettings settings)
@@ -168,7 +193,7 @@ public sealed class HubBuilder
             }
 
             var handler = pending.Method is null ? null : new MethodHandler(pending.Target, pending.Method, serializer);
-            definitions.Add(new MethodDefinition(name, handler, pending.Props, pending.Timeout, pending.Access));
+            definitions.Add(new MethodDefinition(name, handler, pending.Props, pending.Timeout, pending.Access, pending.Inline));
         }
 
         return definitions;
@@ -194,6 +219,7 @@ public sealed class HubBuilder
 
         _methods.Add(method);
         _last.Add(method.Access);
+        _lastMethods.Add(method);
         return this;
     }
 
@@ -226,5 +252,8 @@ public sealed class HubBuilder
         }
     }
 
-    private sealed record PendingMethod(string? Prefix, string Name, object? Target, MethodInfo? Method, Props? Props, TimeSpan? Timeout, AccessRule Access);
+    private sealed record PendingMethod(string? Prefix, string Name, object? Target, MethodInfo? Method, Props? Props, TimeSpan? Timeout, AccessRule Access)
+    {
+        public bool Inline { get; set; }
+    }
 }

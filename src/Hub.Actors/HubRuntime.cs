@@ -45,7 +45,7 @@ internal sealed class HubRuntime : IHub, IExtension
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
-            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, definition.Access) : definition.ActorProps!;
+            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, definition.Access, definition.Inline) : definition.ActorProps!;
             var actor = system.ActorOf(props, MethodActorName(definition.Name));
             methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access);
         }

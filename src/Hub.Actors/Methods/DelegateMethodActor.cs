@@ -8,13 +8,14 @@ namespace Hub.Methods;
 
 /// <summary>
 /// Serves one delegate or object method. Each call runs as a thread-pool work item that tells the caller its
-/// reply, so a slow or blocking call never holds this mailbox, and calls run concurrently.
+/// reply, so a slow or blocking call never holds this mailbox, and calls run concurrently; a method declared
+/// non-blocking (<see cref="HubBuilder.RunInline"/>) runs here instead, one call at a time.
 /// </summary>
 internal sealed class DelegateMethodActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public DelegateMethodActor(MethodHandler handler, IHub hub, AccessRule access)
+    public DelegateMethodActor(MethodHandler handler, IHub hub, AccessRule access, bool inline)
     {
         Receive<MethodProtocol.Invoke>(call =>
         {
@@ -27,6 +28,13 @@ internal sealed class DelegateMethodActor : ReceiveActor
                 return;
             }
 
+            // Declared non-blocking (HubBuilder.RunInline): here, one call at a time, a dispatch less per call.
+            if (inline)
+            {
+                Run(handler, hub, call, replyTo);
+                return;
+            }
+
             // A work item rather than Task.Run and PipeTo: the handler runs on it directly (a synchronous one blocks a
             // pool thread, never this actor), and the reply is one Tell; no task, closure or continuation besides.
             ThreadPool.UnsafeQueueUserWorkItem(
@@ -36,7 +44,8 @@ internal sealed class DelegateMethodActor : ReceiveActor
         });
     }
 
-    public static Props Props(MethodHandler handler, IHub hub, AccessRule access) => Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, access));
+    public static Props Props(MethodHandler handler, IHub hub, AccessRule access, bool inline = false) =>
+        Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, access, inline));
 
     /// <summary>
     /// Runs one call and tells its reply. A handler that returns at once (most do) is answered right here, with no

@@ -5,6 +5,7 @@ namespace Hub.Methods;
 
 /// <summary>
 /// One registered method, as the registry keeps it: either a <see cref="Handler"/> run by a
-/// <see cref="DelegateMethodActor"/>, or the <see cref="ActorProps"/> of an actor the user wrote.
+/// <see cref="DelegateMethodActor"/> (on the actor itself when <see cref="Inline"/>), or the <see cref="ActorProps"/>
+/// of an actor the user wrote.
 /// </summary>
-internal sealed record MethodDefinition(string Name, MethodHandler? Handler, Props? ActorProps, TimeSpan? Timeout, AccessRule Access);
+internal sealed record MethodDefinition(string Name, MethodHandler? Handler, Props? ActorProps, TimeSpan? Timeout, AccessRule Access, bool Inline = false);

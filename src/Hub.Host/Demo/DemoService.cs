@@ -16,14 +16,15 @@ public static class DemoService
     public static void Register(HubBuilder hub)
     {
         ArgumentNullException.ThrowIfNull(hub);
-        hub.AddMethod("subtract", (double minuend, double subtrahend) => minuend - subtrahend)
-            .AddMethod("sum", (params double[] values) => values.Sum())
-            .AddMethod("update", ([RawParams] JToken? p) => (object?)null)
-            .AddMethod("notify_hello", ([RawParams] JToken? p) => (object?)null)
-            .AddMethod("get_data", () => new object[] { "hello", 5 })
-            .AddMethod("ping", () => "pong")
-            .AddMethod("echo", ([RawParams] JToken? p) => p)
-            .AddMethod("add", (double a, double b) => a + b)
+        // The handlers that only compute a value run inline on their method actor (RunInline): none of them blocks.
+        hub.AddMethod("subtract", (double minuend, double subtrahend) => minuend - subtrahend).RunInline()
+            .AddMethod("sum", (params double[] values) => values.Sum()).RunInline()
+            .AddMethod("update", ([RawParams] JToken? p) => (object?)null).RunInline()
+            .AddMethod("notify_hello", ([RawParams] JToken? p) => (object?)null).RunInline()
+            .AddMethod("get_data", () => new object[] { "hello", 5 }).RunInline()
+            .AddMethod("ping", () => "pong").RunInline()
+            .AddMethod("echo", ([RawParams] JToken? p) => p).RunInline()
+            .AddMethod("add", (double a, double b) => a + b).RunInline()
             .AddMethod("divide", Divide)
             .AddMethod("computer_says_no", ComputerSaysNo)
             .AddMethod("sleep", SleepAsync)

@@ -181,6 +181,44 @@ public sealed class DelegateMethodActorTests(ITestOutputHelper output) : Cluster
         Assert.Equal("""{"jsonrpc":"2.0","result":{"ConnectionId":"ws-test","HasParams":true},"id":1}""", reply);
     }
 
+    [Fact]
+    public async Task Inline_method_answers_every_call_in_order_one_at_a_time()
+    {
+        var running = 0;
+        var overlapped = false;
+        var method = Start(h => h.AddMethod("m", (int n) =>
+        {
+            overlapped |= Interlocked.Increment(ref running) > 1;
+            Thread.SpinWait(1_000);
+            Interlocked.Decrement(ref running);
+            return n;
+        }).RunInline());
+        var connection = CreateTestProbe();
+
+        for (var i = 1; i <= 50; i++)
+        {
+            method.Tell(Invoke(i, RequestId.FromNumber(i), "[" + i + "]", Waits.Max), connection.Ref);
+        }
+
+        for (var i = 1; i <= 50; i++)
+        {
+            var completed = await connection.ExpectMsgAsync<MethodProtocol.Completed>(Waits.Max);
+            Assert.Equal(i, completed.CallKey);
+            Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":" + i + ",\"id\":" + i + "}", Encoding.UTF8.GetString(completed.Reply!));
+        }
+
+        Assert.False(overlapped);
+    }
+
+    [Fact]
+    public async Task Inline_method_that_throws_answers_32603_and_keeps_serving()
+    {
+        var method = Start(h => h.AddMethod("m", (int n) => n == 0 ? throw new InvalidOperationException("boom") : n).RunInline());
+
+        Assert.Contains("\"code\":-32603", await CallAsync(method, 1, "[0]"), StringComparison.Ordinal);
+        Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":2,\"id\":2}", await CallAsync(method, 2, "[2]"));
+    }
+
     private IActorRef Start(Action<HubBuilder> configure)
     {
         var runtime = StartHub(configure);

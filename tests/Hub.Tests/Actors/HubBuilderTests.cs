@@ -17,6 +17,18 @@ public sealed class HubBuilderTests
     }
 
     [Fact]
+    public void RunInline_applies_only_to_delegate_and_object_methods()
+    {
+        Assert.Throws<InvalidOperationException>(() => new HubBuilder().RunInline());
+        Assert.Throws<InvalidOperationException>(() => new HubBuilder().AddTopic("t").RunInline());
+        Assert.Throws<InvalidOperationException>(() => new HubBuilder().AddMethod("m", () => 1).AddTopic("t").RunInline());
+        Assert.Throws<InvalidOperationException>(() => new HubBuilder().AddMethodActor("a", Props.Empty).RunInline());
+
+        var methods = new HubBuilder().AddMethod("m", () => 1).RunInline().AddMethod("n", () => 2).BuildMethods(new HubSettings());
+        Assert.Equal([("m", true), ("n", false)], methods.Select(m => (m.Name, m.Inline)));
+    }
+
+    [Fact]
     public void AddMethod_with_a_name_merely_starting_with_rpc_is_accepted()
     {
         var builder = new HubBuilder();

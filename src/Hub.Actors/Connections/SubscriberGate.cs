@@ -66,10 +66,12 @@ internal sealed class SubscriberGate(ConnectionWriter writer, IActorRef connecti
             _topics[topic] = null;
             foreach (var frame in pending)
             {
-                if (!_overflowed)
+                if (_overflowed)
                 {
-                    Write(frame);
+                    break;
                 }
+
+                Write(frame);
             }
         }
     }

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Hub.Protocol;
-using Newtonsoft.Json.Linq;
 
 namespace Hub.Methods;
 
@@ -56,12 +55,7 @@ public abstract class MethodActor : ReceiveActor
         try
         {
             var result = await OnCallAsync(new MethodCall(invoke.Method, context, runtime.Serializer, timeout.Token)).ConfigureAwait(true);
-            var token = result switch
-            {
-                null => JValue.CreateNull(),
-                JToken t => t,
-                _ => JToken.FromObject(result, runtime.Serializer),
-            };
+            var token = MethodHandler.ToToken(result, runtime.Serializer);
             reply = invoke.Id is { } id ? JsonRpcEncoder.Success(id, token) : null;
         }
         catch (HubRpcException ex)

@@ -15,16 +15,12 @@ internal sealed class MethodHandler
     private readonly ParameterBinder _binder;
     private readonly Func<object?, ValueTask<object?>> _await;
 
-    // Without converters a string, bool, long, int or double result is the JValue FromObject would make; skip the serializer.
-    private readonly bool _plainPrimitives;
-
     public MethodHandler(object? target, MethodInfo method, JsonSerializer serializer)
     {
         _target = target;
         _method = method;
         _binder = new ParameterBinder(method.GetParameters(), serializer);
         _await = AwaiterFor(method.ReturnType);
-        _plainPrimitives = serializer.Converters.Count == 0;
     }
 
     /// <summary>Whether the handler takes a <see cref="CancellationToken"/> (only then does a call need a token that fires at its timeout).</summary>
@@ -47,15 +43,21 @@ internal sealed class MethodHandler
         return result.IsCompletedSuccessfully ? new ValueTask<JToken>(ToToken(result.Result)) : new ValueTask<JToken>(ToTokenAsync(result));
     }
 
-    private async Task<JToken> ToTokenAsync(ValueTask<object?> result) => ToToken(await result.ConfigureAwait(false));
-
-    private JToken ToToken(object? result) => result switch
+    /// <summary>
+    /// A handler's result as JSON. Without converters a string, bool, long, int or double is the JValue
+    /// <see cref="JToken.FromObject(object, JsonSerializer)"/> would make, so those skip the serializer.
+    /// </summary>
+    public static JToken ToToken(object? result, JsonSerializer serializer) => result switch
     {
         null => JValue.CreateNull(),
         JToken token => token,
-        string or bool or long or int or double when _plainPrimitives => new JValue(result),
-        _ => JToken.FromObject(result, _binder.Serializer),
+        string or bool or long or int or double when serializer.Converters.Count == 0 => new JValue(result),
+        _ => JToken.FromObject(result, serializer),
     };
+
+    private JToken ToToken(object? result) => ToToken(result, _binder.Serializer);
+
+    private async Task<JToken> ToTokenAsync(ValueTask<object?> result) => ToToken(await result.ConfigureAwait(false));
 
     private static Func<object?, ValueTask<object?>> AwaiterFor(Type returnType)
     {

@@ -22,9 +22,15 @@ internal sealed class ParameterBinder
     public ParameterBinder(ParameterInfo[] parameters, JsonSerializer serializer)
     {
         Serializer = serializer;
-        _bound = parameters.Where(p => !IsSpecial(p)).ToArray();
-        _variadic = _bound.Length > 0 && _bound[^1].GetCustomAttribute<ParamArrayAttribute>() is not null;
         var raw = parameters.SingleOrDefault(p => p.GetCustomAttribute<RawParamsAttribute>() is not null);
+
+        // What fills each parameter is decided once here, not by reflection on every call.
+        var sources = parameters.Select(p => p.ParameterType == typeof(CancellationToken) ? Source.Cancellation
+            : p.ParameterType == typeof(HubCallContext) ? Source.Context
+            : p == raw ? Source.RawParams
+            : Source.Params).ToArray();
+        _bound = parameters.Where((_, i) => sources[i] == Source.Params).ToArray();
+        _variadic = _bound.Length > 0 && _bound[^1].GetCustomAttribute<ParamArrayAttribute>() is not null;
         if (raw is not null && raw.ParameterType != typeof(JToken))
         {
             throw new ArgumentException($"[RawParams] parameter '{raw.Name}' must be of type JToken.");
@@ -36,11 +42,6 @@ internal sealed class ParameterBinder
             throw new ArgumentException($"[RawParams] takes the whole params; '{_bound[0].Name}' cannot be bound beside it.");
         }
 
-        // What fills each parameter is decided once here, not by reflection on every call.
-        var sources = parameters.Select(p => p.ParameterType == typeof(CancellationToken) ? Source.Cancellation
-            : p.ParameterType == typeof(HubCallContext) ? Source.Context
-            : p == raw ? Source.RawParams
-            : Source.Params).ToArray();
         TakesCancellation = sources.Contains(Source.Cancellation);
         TakesContext = sources.Contains(Source.Context);
         var takesRaw = raw is not null;
@@ -91,9 +92,6 @@ internal sealed class ParameterBinder
 
     public object?[] Bind(HubCallContext context, JToken? parameters, CancellationToken cancellationToken) =>
         _bind(context, parameters, cancellationToken);
-
-    private static bool IsSpecial(ParameterInfo p) =>
-        p.ParameterType == typeof(CancellationToken) || p.ParameterType == typeof(HubCallContext) || p.GetCustomAttribute<RawParamsAttribute>() is not null;
 
     private object?[] BindValues(JToken? parameters)
     {

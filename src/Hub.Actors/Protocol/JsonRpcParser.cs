@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Newtonsoft.Json.Linq;
 
@@ -139,15 +138,14 @@ internal static class JsonRpcParser
                 id = RequestId.FromString(reader.GetString()!);
                 return true;
             case JsonTokenType.Number:
-                var text = reader.ValueSpan;
-                if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
-                    && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small))
+                // The common id, a small integer, without a JValue.
+                if (JsonText.TryReadInt64(reader.ValueSpan, out var small))
                 {
                     id = RequestId.FromNumber(small);
                     return true;
                 }
 
-                return RequestId.TryFrom(JsonText.ReadNumber(text), out id);
+                return RequestId.TryFrom(JsonText.ReadNumber(reader.ValueSpan), out id);
             case JsonTokenType.Null:
                 id = RequestId.Null;
                 return true;

@@ -120,11 +120,14 @@ internal static class JsonText
 
     public static JValue ReadNumber(ReadOnlySpan<byte> text)
     {
+        if (TryReadInt64(text, out var small))
+        {
+            return new JValue(small);
+        }
+
         if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
         {
-            return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var small)
-                ? new JValue(small)
-                : new IntegerText(Encoding.ASCII.GetString(text));
+            return new IntegerText(Encoding.ASCII.GetString(text));
         }
 
         var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -134,6 +137,14 @@ internal static class JsonText
         }
 
         return new JValue(value);
+    }
+
+    /// <summary>True for an integer token that fits a long (no fraction or exponent), read into <paramref name="value"/>.</summary>
+    public static bool TryReadInt64(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        return text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0
+            && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>Writes <paramref name="token"/> in the protocol's output form; throws <see cref="JsonWriteException"/> for what JSON cannot hold.</summary>

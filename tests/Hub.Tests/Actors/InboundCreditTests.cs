@@ -18,8 +18,7 @@ public sealed class InboundCreditTests
     [Fact]
     public async Task A_returned_credit_completes_the_waiting_take()
     {
-        var credit = new InboundCredit(1);
-        await credit.TakeAsync();
+        var credit = await FullAsync();
         var waiting = credit.TakeAsync().AsTask();
 
         credit.Return();
@@ -31,8 +30,7 @@ public sealed class InboundCreditTests
     [Fact]
     public async Task Credits_returned_while_nobody_waits_are_kept()
     {
-        var credit = new InboundCredit(1);
-        await credit.TakeAsync();
+        var credit = await FullAsync();
 
         credit.Return();
 
@@ -43,8 +41,7 @@ public sealed class InboundCreditTests
     [Fact]
     public async Task The_same_credit_serves_wait_after_wait()
     {
-        var credit = new InboundCredit(1);
-        await credit.TakeAsync();
+        var credit = await FullAsync();
 
         for (var i = 0; i < 100; i++)
         {
@@ -59,8 +56,7 @@ public sealed class InboundCreditTests
     [Fact]
     public async Task Cancel_fails_the_waiting_take_and_every_later_one()
     {
-        var credit = new InboundCredit(1);
-        await credit.TakeAsync();
+        var credit = await FullAsync();
         var waiting = credit.TakeAsync().AsTask();
 
         credit.Cancel();
@@ -72,11 +68,18 @@ public sealed class InboundCreditTests
     [Fact]
     public async Task A_second_waiter_is_refused()
     {
-        var credit = new InboundCredit(1);
-        await credit.TakeAsync();
+        var credit = await FullAsync();
         Assert.True(Pending(credit.TakeAsync()));
 
         Assert.Throws<InvalidOperationException>(() => Pending(credit.TakeAsync()));
+    }
+
+    /// <summary>A credit of one, taken: the next take waits.</summary>
+    private static async Task<InboundCredit> FullAsync()
+    {
+        var credit = new InboundCredit(1);
+        await credit.TakeAsync();
+        return credit;
     }
 
     private static bool Done(ValueTask take) => take.IsCompletedSuccessfully;

@@ -9,8 +9,8 @@ namespace Hub.Methods;
 
 /// <summary>
 /// Binds <c>params</c> to a handler's parameters strictly (PROTOCOL.md section 4): a missing parameter without a
-/// default, a surplus positional value, an unknown named member, or a value that does not convert is
-/// <c>-32602</c>. Newtonsoft.Json converts, but only after a type check, because it would turn <c>"1"</c> or
+/// default, a surplus positional value, an unknown named member, a value that does not convert, or a number its
+/// type cannot hold (never Infinity) is <c>-32602</c>. Newtonsoft.Json converts, but only after a type check, because it would turn <c>"1"</c> or
 /// <c>true</c> into a number.
 /// </summary>
 internal sealed class ParameterBinder
@@ -195,27 +195,52 @@ internal sealed class ParameterBinder
             return token;
         }
 
+        var target = Nullable.GetUnderlyingType(type) ?? type;
         if (token is IntegerText integer)
         {
-            token = Widen(integer, Nullable.GetUnderlyingType(type) ?? type, name);
+            token = Widen(integer, target, name);
         }
 
+        if (target == typeof(decimal) && token.Type == JTokenType.Float && !(Math.Abs((double)token) < (double)decimal.MaxValue))
+        {
+            throw OutOfRange(name);
+        }
+
+        object? value;
         try
         {
-            return token.ToObject(type, Serializer);
+            value = token.ToObject(type, Serializer);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidCastException or ArgumentException)
         {
             throw HubRpcException.InvalidParams($"parameter '{name}' must be {Describe(type)}");
         }
+
+        // A finite number narrowed to a float past its range becomes Infinity, which no handler asked for and no reply can hold.
+        return value is float f && !float.IsFinite(f) ? throw OutOfRange(name) : value;
     }
 
     /// <summary>Digits beyond a long become a number only for a type that can hold them, and only then pay for it.</summary>
-    private static JValue Widen(IntegerText integer, Type target, string name) =>
-        target == typeof(BigInteger) ? new JValue(BigInteger.Parse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))
-        : target == typeof(double) || target == typeof(float) || target == typeof(object) ? new JValue(double.Parse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))
-        : target == typeof(decimal) && decimal.TryParse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d) ? new JValue(d)
-        : throw HubRpcException.InvalidParams($"parameter '{name}' is out of range");
+    private static JValue Widen(IntegerText integer, Type target, string name)
+    {
+        if (target == typeof(BigInteger))
+        {
+            return new JValue(BigInteger.Parse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+        }
+
+        // Past about 309 digits a double is Infinity: out of range, like any value the type cannot hold.
+        if ((target == typeof(double) || target == typeof(float) || target == typeof(object))
+            && double.Parse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) is var number && double.IsFinite(number))
+        {
+            return new JValue(number);
+        }
+
+        return target == typeof(decimal) && decimal.TryParse(integer.Digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var d)
+            ? new JValue(d)
+            : throw OutOfRange(name);
+    }
+
+    private static HubRpcException OutOfRange(string name) => HubRpcException.InvalidParams($"parameter '{name}' is out of range");
 
     private static bool Fits(JToken token, Type type)
     {

@@ -157,6 +157,63 @@ public sealed class ParameterBinderTests
     }
 
     [Fact]
+    public void Integer_past_a_doubles_range_is_refused_as_out_of_range()
+    {
+        AssertRefused("parameter 'x' is out of range", nameof(Handlers.Scale), "[1" + new string('0', 400) + "]");
+    }
+
+    [Fact]
+    public void Negative_integer_past_a_doubles_range_is_refused_as_out_of_range()
+    {
+        AssertRefused("parameter 'x' is out of range", nameof(Handlers.Scale), "[-1" + new string('0', 400) + "]");
+    }
+
+    [Theory]
+    [InlineData("[1e300]")]
+    [InlineData("[-1e39]")]
+    [InlineData("[1000000000000000000000000000000000000000]")]
+    public void Number_past_a_floats_range_is_refused_as_out_of_range(string json)
+    {
+        AssertRefused("parameter 'f' is out of range", nameof(Handlers.Narrow), json);
+    }
+
+    [Theory]
+    [InlineData("[1e300]")]
+    [InlineData("[100000000000000000000000000000]")]
+    public void Number_past_a_decimals_range_is_refused_as_out_of_range(string json)
+    {
+        AssertRefused("parameter 'm' is out of range", nameof(Handlers.Money), json);
+    }
+
+    [Fact]
+    public void Integer_past_a_doubles_range_is_refused_for_an_object_parameter()
+    {
+        AssertRefused("parameter 'value' is out of range", nameof(Handlers.Untyped), "[1" + new string('0', 400) + "]");
+    }
+
+    [Fact]
+    public void Integer_past_a_doubles_range_in_an_array_is_refused()
+    {
+        var error = Assert.Throws<HubRpcException>(() => Bind(nameof(Handlers.Scales), "[[1,1" + new string('0', 400) + "]]"));
+
+        Assert.Equal(-32602, error.Code);
+    }
+
+    [Fact]
+    public void Integer_past_a_doubles_range_in_a_record_is_refused()
+    {
+        var error = Assert.Throws<HubRpcException>(() => Bind(nameof(Handlers.Measure), "[{\"Value\":1" + new string('0', 400) + "}]"));
+
+        Assert.Equal(-32602, error.Code);
+    }
+
+    [Fact]
+    public void Largest_finite_double_binds()
+    {
+        Assert.Equal([double.MaxValue], Bind(nameof(Handlers.Scale), "[1.7976931348623157e308]"));
+    }
+
+    [Fact]
     public void Null_is_refused_for_an_int()
     {
         AssertRefused("parameter 'a' must be an integer", nameof(Handlers.Add), "[null,1]");
@@ -264,6 +321,8 @@ public sealed class ParameterBinderTests
 
     public sealed record Point(int X, int Y);
 
+    public sealed record Sample(double Value);
+
     /// <summary>Signatures to bind; never called.</summary>
     private static class Handlers
     {
@@ -276,6 +335,16 @@ public sealed class ParameterBinderTests
         public static int Sum(int first, params int[] rest) => first + rest.Sum();
 
         public static double Scale(double x) => x;
+
+        public static double Scales(double[] xs) => xs.Sum();
+
+        public static float Narrow(float f) => f;
+
+        public static decimal Money(decimal m) => m;
+
+        public static object Untyped(object value) => value;
+
+        public static double Measure(Sample sample) => sample.Value;
 
         public static bool Toggle(bool on) => !on;
 

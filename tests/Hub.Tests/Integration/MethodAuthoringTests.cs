@@ -253,6 +253,17 @@ public sealed class MethodAuthoringTests
     }
 
     [Fact]
+    public async Task Integer_past_a_doubles_range_answers_32602_naming_the_parameter()
+    {
+        await using var hub = await StartAsync(h => h.AddMethod("add", (double a, double b) => a + b));
+        await using var socket = await RawSocket.ConnectAsync(hub.WebSocketUri);
+
+        var reply = await socket.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":[1" + new string('0', 400) + ",1],\"id\":1}");
+
+        Assert.Equal("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32602,\"message\":\"Invalid params\",\"data\":\"parameter 'a' is out of range\"},\"id\":1}", reply);
+    }
+
+    [Fact]
     public async Task HubRpcException_with_data_answers_its_code_message_and_data()
     {
         await using var hub = await StartAsync(h => h.AddMethod("withdraw", (decimal amount) =>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Hub.Auth;
 using Hub.Connections;
+using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
 namespace Hub;
@@ -50,6 +51,7 @@ public sealed class HubCallContext
     /// <exception cref="HubRpcException">The client answered with an error.</exception>
     /// <exception cref="TimeoutException">The client did not answer in time.</exception>
     /// <exception cref="InvalidOperationException">The call came over HTTP, or the connection has closed.</exception>
+    /// <exception cref="ArgumentException">Params are not an array or object, or the call cannot be written as JSON (NaN, Infinity, a lone surrogate).</exception>
     public async Task<JToken> CallClientAsync(string method, object? parameters = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -62,6 +64,17 @@ public sealed class HubCallContext
         if (token is not null and not (JArray or JObject))
         {
             throw new ArgumentException("Params must serialize to a JSON array or object.", nameof(parameters));
+        }
+
+        try
+        {
+            // Written once here, where the handler hears of it; the connection actor that writes the call would
+            // otherwise fail on it, closing the client's connection and leaving this call to time out.
+            _ = JsonRpcEncoder.Request(RequestId.Null, method, token);
+        }
+        catch (JsonWriteException ex)
+        {
+            throw new ArgumentException("The call cannot be written as JSON: " + ex.Message, ex);
         }
 
         var wait = timeout ?? Timeout;

@@ -8,6 +8,8 @@ using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Topics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -32,9 +34,10 @@ internal sealed class HubRuntime : IHub, IExtension
 
     private readonly string[] _topicNames;
 
-    private HubRuntime(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator)
+    private HubRuntime(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator, ILoggerFactory loggerFactory)
     {
         Authenticator = authenticator;
+        Replies = new MethodReply(loggerFactory.CreateLogger<MethodReply>());
         System = system;
         Settings = settings;
         Serializer = JsonSerializer.Create(builder.SerializerSettings);
@@ -45,7 +48,7 @@ internal sealed class HubRuntime : IHub, IExtension
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
-            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, definition.Access, definition.Inline) : definition.ActorProps!;
+            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, Replies, definition.Access, definition.Inline) : definition.ActorProps!;
             var actor = system.ActorOf(props, MethodActorName(definition.Name));
             methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access);
         }
@@ -65,6 +68,9 @@ internal sealed class HubRuntime : IHub, IExtension
 
     public JsonSerializer Serializer { get; }
 
+    /// <summary>Makes every method call's reply, and logs its failures.</summary>
+    public MethodReply Replies { get; }
+
     /// <summary>This node's topic manager, parent of the topic routers.</summary>
     public IActorRef Topics { get; }
 
@@ -77,11 +83,14 @@ internal sealed class HubRuntime : IHub, IExtension
     /// <summary><c>get_topics</c>: the declared topics <paramref name="user"/> may subscribe to, sorted by ordinal comparison.</summary>
     public IEnumerable<string> TopicNames(HubUser user) => _topicNames.Where(t => _topics[t].Allows(user));
 
-    /// <summary>Starts the engine on <paramref name="system"/> (a cluster member) and registers it there.</summary>
-    public static HubRuntime Start(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator = null)
+    /// <summary>
+    /// Starts the engine on <paramref name="system"/> (a cluster member) and registers it there; method failures are
+    /// logged to <paramref name="loggerFactory"/> (none without one).
+    /// </summary>
+    public static HubRuntime Start(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var runtime = new HubRuntime(system, builder, settings, authenticator);
+        var runtime = new HubRuntime(system, builder, settings, authenticator, loggerFactory ?? NullLoggerFactory.Instance);
         system.RegisterExtension(new HubRuntimeExtension(runtime));
         return runtime;
     }

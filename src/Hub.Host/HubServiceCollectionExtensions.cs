@@ -108,7 +108,7 @@ public static class HubServiceCollectionExtensions
                         HubHostLog.DevelopmentKey(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Auth"));
                     }
 
-                    var runtime = HubRuntime.Start(system, hub, settings, authenticator);
+                    var runtime = HubRuntime.Start(system, hub, settings, authenticator, sp.GetRequiredService<ILoggerFactory>());
 
                     // A node the cluster downs (the split-brain resolver's minority side) runs Akka's coordinated
                     // shutdown before the host hears of it: drain there too, so its clients get 1001 rather than the

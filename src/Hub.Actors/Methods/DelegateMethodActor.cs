@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Event;
 using Hub.Auth;
 using Hub.Protocol;
 using Newtonsoft.Json.Linq;
@@ -9,14 +8,17 @@ namespace Hub.Methods;
 /// <summary>
 /// Serves one delegate or object method. Each call runs as a thread-pool work item that tells the caller its
 /// reply, so a slow or blocking call never holds this mailbox, and calls run concurrently; a method declared
-/// non-blocking (<see cref="HubBuilder.RunInline"/>) runs here instead, one call at a time.
+/// non-blocking (<see cref="HubBuilder.RunInline"/>) runs here instead, one call at a time. Whichever way a call runs,
+/// <see cref="MethodReply"/> makes its reply and never throws, so every call is answered and nothing escapes onto
+/// the thread pool, where it would end the process.
 /// </summary>
 internal sealed class DelegateMethodActor : ReceiveActor
 {
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly MethodReply _replies;
 
-    public DelegateMethodActor(MethodHandler handler, IHub hub, AccessRule access, bool inline)
+    public DelegateMethodActor(MethodHandler handler, IHub hub, MethodReply replies, AccessRule access, bool inline)
     {
+        _replies = replies;
         Receive<MethodProtocol.Invoke>(call =>
         {
             var replyTo = Sender;
@@ -24,7 +26,7 @@ internal sealed class DelegateMethodActor : ReceiveActor
             // Checked here, on the node that serves the method, whoever routed the call (PROTOCOL.md section 8).
             if (!access.Allows(call.Caller.User))
             {
-                replyTo.Tell(new MethodProtocol.Completed(call.CallKey, Failure(call, JsonRpcError.MethodNotFound)));
+                replyTo.Tell(new MethodProtocol.Completed(call.CallKey, MethodReply.Error(call, JsonRpcError.MethodNotFound)));
                 return;
             }
 
@@ -44,8 +46,8 @@ internal sealed class DelegateMethodActor : ReceiveActor
         });
     }
 
-    public static Props Props(MethodHandler handler, IHub hub, AccessRule access, bool inline = false) =>
-        Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, access, inline));
+    public static Props Props(MethodHandler handler, IHub hub, MethodReply replies, AccessRule access, bool inline = false) =>
+        Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, replies, access, inline));
 
     /// <summary>
     /// Runs one call and tells its reply. A handler that returns at once (most do) is answered right here, with no
@@ -54,18 +56,19 @@ internal sealed class DelegateMethodActor : ReceiveActor
     /// </summary>
     private void Run(MethodHandler handler, IHub hub, MethodProtocol.Invoke call, IActorRef replyTo)
     {
-        var timeout = handler.TakesCancellation ? new CancellationTokenSource(call.Timeout) : null;
-        var context = handler.TakesContext
-            ? new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout)
-            : null;
+        CancellationTokenSource? timeout = null;
         ValueTask<JToken> pending;
         try
         {
+            timeout = handler.TakesCancellation ? new CancellationTokenSource(call.Timeout) : null;
+            var context = handler.TakesContext
+                ? new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout)
+                : null;
             pending = handler.InvokeAsync(context, call.Params, timeout?.Token ?? CancellationToken.None);
         }
         catch (Exception ex)
         {
-            var reply = Failed(call, ex, TimedOut(ex, timeout));
+            var reply = _replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
             timeout?.Dispose();
             replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
             return;
@@ -74,7 +77,7 @@ internal sealed class DelegateMethodActor : ReceiveActor
         if (pending.IsCompletedSuccessfully)
         {
             timeout?.Dispose();
-            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, Succeeded(call, pending.Result)));
+            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, _replies.Succeeded(call, pending.Result)));
             return;
         }
 
@@ -87,19 +90,14 @@ internal sealed class DelegateMethodActor : ReceiveActor
         try
         {
             // One timer bounds the wait, even for a handler that ignores its token: the token's own when it takes
-            // one, else WaitAsync's.
+            // one, else WaitAsync's. When it fires the token is cancelled already; a handler that threw a
+            // TimeoutException of its own has finished, so there is nothing left to cancel either.
             var result = await (timeout is null ? pending.WaitAsync(call.Timeout) : pending.WaitAsync(timeout.Token)).ConfigureAwait(false);
-            reply = Succeeded(call, result);
+            reply = _replies.Succeeded(call, result);
         }
         catch (Exception ex)
         {
-            var timedOut = TimedOut(ex, timeout);
-            if (timedOut && timeout is not null)
-            {
-                await timeout.CancelAsync().ConfigureAwait(false);
-            }
-
-            reply = Failed(call, ex, timedOut);
+            reply = _replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
         }
         finally
         {
@@ -108,43 +106,4 @@ internal sealed class DelegateMethodActor : ReceiveActor
 
         replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
     }
-
-    /// <summary>A handler's <see cref="TimeoutException"/>, or a cancellation once the call's timeout fired, is answered <c>-32001</c>.</summary>
-    private static bool TimedOut(Exception exception, CancellationTokenSource? timeout) =>
-        exception is TimeoutException || (exception is OperationCanceledException && timeout is { IsCancellationRequested: true });
-
-    private byte[]? Failed(MethodProtocol.Invoke call, Exception exception, bool timedOut)
-    {
-        if (exception is HubRpcException rpc)
-        {
-            return Failure(call, rpc.ToError());
-        }
-
-        if (timedOut)
-        {
-            _log.Warning("Method {Method} timed out after {Timeout} for {ConnectionId}", call.Method, call.Timeout, call.Caller.ConnectionId);
-            return Failure(call, JsonRpcError.RequestTimedOut);
-        }
-
-        _log.Error(exception, "Method {Method} failed for {ConnectionId}, request {RequestId}", call.Method, call.Caller.ConnectionId, call.Id?.ToString() ?? "(notification)");
-        return Failure(call, JsonRpcError.InternalError);
-    }
-
-    private byte[]? Succeeded(MethodProtocol.Invoke call, JToken result) => call.Id is { } id ? EncodeResult(id, result, call) : null;
-
-    private byte[] EncodeResult(RequestId id, JToken result, MethodProtocol.Invoke call)
-    {
-        try
-        {
-            return JsonRpcEncoder.Success(id, result);
-        }
-        catch (JsonWriteException ex)
-        {
-            _log.Error(ex, "Method {Method} returned a result that cannot be written as JSON, for {ConnectionId}", call.Method, call.Caller.ConnectionId);
-            return JsonRpcEncoder.Failure(id, JsonRpcError.InternalError);
-        }
-    }
-
-    private static byte[]? Failure(MethodProtocol.Invoke call, JsonRpcError error) =>
-        call.Id is { } id ? JsonRpcEncoder.Failure(id, error) : null;
 }

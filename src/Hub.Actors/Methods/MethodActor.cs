@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Event;
 using Hub.Protocol;
 
 namespace Hub.Methods;
@@ -7,9 +6,9 @@ namespace Hub.Methods;
 /// <summary>
 /// Base class for methods written as actors (<see cref="HubBuilder.AddMethodActor{TActor}"/>). Calls arrive one at a
 /// time, in order, so the actor may keep state without locks. Return the result from <see cref="OnCallAsync"/>;
-/// throw <see cref="HubRpcException"/> to choose the error. Any other exception is logged, answered with
-/// <c>-32603</c>, and restarts the actor (its state is rebuilt by its constructor), as Akka's default
-/// supervision does.
+/// throw <see cref="HubRpcException"/> to choose the error. A call past its timeout is answered <c>-32001</c>. Any
+/// other exception is logged, answered with <c>-32603</c>, and restarts the actor (its state is rebuilt by its
+/// constructor), as Akka's default supervision does.
 /// </summary>
 /// <example>
 /// <code>
@@ -26,8 +25,6 @@ namespace Hub.Methods;
 /// </example>
 public abstract class MethodActor : ReceiveActor
 {
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-
     /// <summary>Creates the actor and starts taking calls.</summary>
     protected MethodActor()
     {
@@ -44,43 +41,32 @@ public abstract class MethodActor : ReceiveActor
         var runtime = HubRuntime.Get(Context.System);
         if (runtime.TryGetMethod(invoke.Method, out var target) && !target.Access.Allows(invoke.Caller.User))
         {
-            replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, Encode(invoke, JsonRpcError.MethodNotFound)));
+            replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, MethodReply.Error(invoke, JsonRpcError.MethodNotFound)));
             return;
         }
 
         using var timeout = new CancellationTokenSource(invoke.Timeout);
-        var context = new HubCallContext(invoke.Caller.ConnectionId, invoke.Caller.User, invoke.Params, invoke.Caller.Connection, runtime, invoke.Timeout);
         byte[]? reply;
         Exception? crash = null;
         try
         {
+            var context = new HubCallContext(invoke.Caller.ConnectionId, invoke.Caller.User, invoke.Params, invoke.Caller.Connection, runtime, invoke.Timeout);
             var result = await OnCallAsync(new MethodCall(invoke.Method, context, runtime.Serializer, timeout.Token)).ConfigureAwait(true);
-            var token = MethodHandler.ToToken(result, runtime.Serializer);
-            reply = invoke.Id is { } id ? JsonRpcEncoder.Success(id, token) : null;
-        }
-        catch (HubRpcException ex)
-        {
-            reply = Encode(invoke, ex.ToError());
-        }
-        catch (JsonWriteException ex)
-        {
-            _log.Error(ex, "Method {Method} returned a result that cannot be written as JSON, for {ConnectionId}", invoke.Method, invoke.Caller.ConnectionId);
-            reply = Encode(invoke, JsonRpcError.InternalError);
+            reply = runtime.Replies.Succeeded(invoke, MethodHandler.ToToken(result, runtime.Serializer));
         }
         catch (Exception ex)
         {
-            _log.Error(ex, "Method actor {Method} failed for {ConnectionId}, request {RequestId}; restarting it", invoke.Method, invoke.Caller.ConnectionId, invoke.Id?.ToString() ?? "(notification)");
-            reply = Encode(invoke, JsonRpcError.InternalError);
-            crash = ex;
+            // The handler's chosen error and its timeout are answers, not faults: only anything else restarts the actor.
+            var timedOut = MethodReply.IsTimeout(ex, timeout);
+            crash = ex is HubRpcException || timedOut ? null : ex;
+            reply = runtime.Replies.Failed(invoke, ex, timedOut, restarting: crash is not null);
         }
 
         replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, reply));
         if (crash is not null)
         {
+            // Logged above with the call it failed; HubGuardianStrategy restarts the actor without logging it again.
             throw new MethodActorCrashedException(invoke.Method, crash);
         }
     }
-
-    private static byte[]? Encode(MethodProtocol.Invoke invoke, JsonRpcError error) =>
-        invoke.Id is { } id ? JsonRpcEncoder.Failure(id, error) : null;
 }

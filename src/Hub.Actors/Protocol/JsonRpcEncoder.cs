@@ -37,6 +37,7 @@ internal static class JsonRpcEncoder
         return End(output);
     }
 
+    /// <summary>A failure reply; throws <see cref="JsonWriteException"/> when the error's message or data cannot be written.</summary>
     public static byte[] Failure(RequestId id, JsonRpcError error)
     {
         var output = Start();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Client;
@@ -21,6 +22,8 @@ internal sealed class ClientConnection
     private readonly HubClient _client;
     private readonly ClientWebSocket _socket;
     private readonly TimeSpan _closeTimeout;
+    private readonly long _maxMessageBytes;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _abort = new();
     private readonly Lock _gate = new();
@@ -32,11 +35,13 @@ internal sealed class ClientConnection
     private string? _closeDescription;
     private long _connectedAt;
 
-    public ClientConnection(HubClient client, ClientWebSocket socket, Uri endpoint, TimeSpan closeTimeout)
+    public ClientConnection(HubClient client, ClientWebSocket socket, Uri endpoint, TimeSpan closeTimeout, long maxMessageBytes, ILogger logger)
     {
         _client = client;
         _socket = socket;
         _closeTimeout = closeTimeout;
+        _maxMessageBytes = maxMessageBytes;
+        _logger = logger;
         Endpoint = endpoint;
     }
 
@@ -265,6 +270,12 @@ internal sealed class ClientConnection
                     return;
                 }
 
+                if ((long)message.WrittenCount + received.Count > _maxMessageBytes)
+                {
+                    await RefuseTooBigAsync(buffer).ConfigureAwait(false);
+                    return;
+                }
+
                 if (received.EndOfMessage && message.WrittenCount == 0)
                 {
                     _client.HandleFrame(this, received.MessageType, buffer.AsSpan(0, received.Count));
@@ -289,6 +300,46 @@ internal sealed class ClientConnection
             _socket.Dispose();
             _client.OnConnectionEnded(this);
         }
+    }
+
+    /// <summary>
+    /// Ends the connection for a message over the limit, as the hub does: callers stop first, the close frame 1009
+    /// goes out, and the rest is read and dropped until the server's answering close frame, within the close timeout.
+    /// </summary>
+    private async Task RefuseTooBigAsync(byte[] buffer)
+    {
+        HubClientLog.MessageTooBig(_logger, Endpoint, _maxMessageBytes);
+        lock (_gate)
+        {
+            // The close status of a lost connection decides the reconnect backoff: as after the server's own 1009.
+            _closeStatus = WebSocketCloseStatus.MessageTooBig;
+            _closeDescription = "message too big";
+        }
+
+        Terminate(
+            $"The server sent a message over {_maxMessageBytes} bytes (HubClientOptions.MaxMessageBytes); the client closed the connection with status 1009 (MessageTooBig).",
+            cause: null);
+        _abort.CancelAfter(_closeTimeout);
+        await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
+        try
+        {
+            // Not when the client's own close has gone out already (DisposeAsync): the server's answer is awaited below.
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too big", _abort.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        ValueWebSocketReceiveResult received;
+        do
+        {
+            received = await _socket.ReceiveAsync(buffer.AsMemory(), _abort.Token).ConfigureAwait(false);
+        }
+        while (received.MessageType != WebSocketMessageType.Close);
     }
 
     private string OnCloseReceived()

@@ -22,15 +22,23 @@ public sealed partial class HubClient
 
         JToken message;
         var text = Encoding.UTF8.GetString(frame);
+        using var reader = new JsonTextReader(new StringReader(text))
+        {
+            DateParseHandling = DateParseHandling.None,
+            FloatParseHandling = FloatParseHandling.Double,
+            MaxDepth = _maxDepth,
+        };
         try
         {
-            using var reader = new JsonTextReader(new StringReader(text))
-            {
-                DateParseHandling = DateParseHandling.None,
-                FloatParseHandling = FloatParseHandling.Double,
-                MaxDepth = null,
-            };
             message = JToken.ReadFrom(reader, LoadSettings);
+        }
+        catch (JsonReaderException) when (reader.Depth >= _maxDepth)
+        {
+            // Past the limit Newtonsoft stops at that depth (text broken at the deepest level allowed stops there too).
+            // Like the hub's -32700 for such a message: dropped, as unreadable, and the connection carries on. Code
+            // that walks a token recursively (ToString, the serializer) never sees a deeper one.
+            HubClientLog.TooDeep(_logger, connection.Endpoint, _maxDepth);
+            return;
         }
         catch (JsonException)
         {

@@ -23,7 +23,9 @@ public sealed partial class HubClient
     /// (1000 by default). When one arrives while the buffer is full, the stream ends: the consumer still gets every
     /// item buffered, in order, and then <see cref="HubSubscriptionOverflowException"/>; the subscription is released
     /// at once. Nothing is skipped silently, and other subscriptions and calls are not held up. To carry on,
-    /// subscribe again (and read the topic's retained value, if it has one, to catch up).
+    /// subscribe again (and read the topic's retained value, if it has one, to catch up). Notifications enter the
+    /// buffer as they arrive, so a slow <see cref="SubscribeAsync{T}(string, Func{T, Task}, CancellationToken)"/>
+    /// handler does not hold a stream up.
     /// </para>
     /// <para>
     /// The stream also ends when the client stops for good: quietly after <see cref="DisposeAsync"/>, with
@@ -56,26 +58,25 @@ public sealed partial class HubClient
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         var capacity = _streamBufferCapacity;
-        var buffer = Channel.CreateBounded<T?>(new BoundedChannelOptions(capacity)
+        var buffer = Channel.CreateBounded<JToken?>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
 
         TopicSubscription? subscription = null;
-        subscription = new TopicSubscription(
+        subscription = TopicSubscription.ForStream(
             this,
             topic,
             data =>
             {
-                // Runs on the dispatch loop, one notification at a time: it must never wait for the consumer.
-                if (!buffer.Writer.TryWrite(ConvertData<T>(data)) && buffer.Writer.TryComplete(new HubSubscriptionOverflowException(topic, capacity)))
+                // Runs on the receive loop, the buffer being the stream's whole queue: it must never wait for the
+                // consumer, and the data is converted when read, on the consumer's side.
+                if (!buffer.Writer.TryWrite(data) && buffer.Writer.TryComplete(new HubSubscriptionOverflowException(topic, capacity)))
                 {
                     HubClientLog.StreamOverflow(_logger, topic, capacity);
-                    _ = DisposeQuietlyAsync(subscription!);
+                    _ = Task.Run(() => DisposeQuietlyAsync(subscription!));
                 }
-
-                return Task.CompletedTask;
             },
             error => buffer.Writer.TryComplete(error));
 
@@ -84,9 +85,12 @@ public sealed partial class HubClient
         {
             while (await buffer.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (buffer.Reader.TryRead(out var item))
+                while (buffer.Reader.TryRead(out var data))
                 {
-                    yield return item;
+                    if (TryConvertData<T>(topic, data, out var item))
+                    {
+                        yield return item;
+                    }
                 }
             }
         }

@@ -32,6 +32,14 @@ public sealed partial class HubClient
     /// and delivery carries on. All handlers of a topic receive the same data: do not modify a <see cref="JToken"/>.
     /// </para>
     /// <para>
+    /// Slow handlers: at most <see cref="HubClientOptions.HandlerQueueCapacity"/> notifications (1000 by default) wait
+    /// for a handler. When one more arrives, the subscription ends as an overflowing
+    /// <see cref="Subscribe{T}(string, CancellationToken)"/> stream does: the handler still gets every notification
+    /// waiting, in order, then <see cref="HubClientOptions.OnHandlerError"/> gets a
+    /// <see cref="HubSubscriptionOverflowException"/> and the handler is removed; the server subscription is released at
+    /// once when it was the topic's last. Nothing is skipped silently. To carry on, subscribe again.
+    /// </para>
+    /// <para>
     /// A subscription outlives the connection: after a reconnect the client subscribes every topic again before it is
     /// <see cref="HubConnectionState.Connected"/> (so retained values come again). Notifications published while the
     /// client was away are not replayed: delivery is at most once (PROTOCOL.md section 6).
@@ -64,7 +72,7 @@ public sealed partial class HubClient
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(handler);
-        return AddSubscriptionAsync(new TopicSubscription(this, topic, data => handler(ConvertData<T>(data))), cancellationToken);
+        return AddSubscriptionAsync(TopicSubscription.ForHandler(this, topic, data => handler(ConvertData<T>(data))), cancellationToken);
     }
 
     /// <summary>
@@ -93,7 +101,7 @@ public sealed partial class HubClient
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(handler);
-        var subscription = new TopicSubscription(
+        var subscription = TopicSubscription.ForHandler(
             this,
             topic,
             data =>
@@ -341,6 +349,7 @@ public sealed partial class HubClient
         }
     }
 
+    /// <summary>On the receive loop: hands streams their data and queues it for handlers, each within its bound.</summary>
     private void DispatchNotification(string topic, JToken? data)
     {
         TopicSubscription[] subscriptions;
@@ -354,13 +363,60 @@ public sealed partial class HubClient
             subscriptions = [.. registered];
         }
 
-        _dispatch.Writer.TryWrite(() => DeliverAsync(topic, data, subscriptions));
+        List<TopicSubscription>? queued = null;
+        foreach (var subscription in subscriptions)
+        {
+            if (!subscription.IsActive)
+            {
+                continue;
+            }
+
+            if (subscription.IsStream)
+            {
+                subscription.Arrive(data);
+            }
+            else if (subscription.TryQueue(_handlerQueueCapacity))
+            {
+                (queued ??= []).Add(subscription);
+            }
+            else if (subscription.Overflow())
+            {
+                EndOverflowedHandler(subscription);
+            }
+        }
+
+        if (queued is not null)
+        {
+            _dispatch.Writer.TryWrite(() => DeliverAsync(topic, data, queued));
+        }
     }
 
-    private async Task DeliverAsync(string topic, JToken? data, TopicSubscription[] subscriptions)
+    /// <summary>The rule of an overflowing stream, for a handler: released now, told after what waits for it.</summary>
+    private void EndOverflowedHandler(TopicSubscription subscription)
+    {
+        var topic = subscription.Topic;
+        var capacity = _handlerQueueCapacity;
+        HubClientLog.HandlerOverflow(_logger, topic, capacity);
+
+        // Still active, so the notifications queued before reach it; off the receive loop, as unsubscribe is a call.
+        _ = Task.Run(() => RemoveQuietlyAsync(subscription));
+        _dispatch.Writer.TryWrite(() =>
+        {
+            // A handle disposed meanwhile asked for no more: nothing to tell then.
+            if (subscription.Deactivate())
+            {
+                InvokeOnHandlerError(topic, new HubSubscriptionOverflowException(topic, capacity));
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+
+    private async Task DeliverAsync(string topic, JToken? data, List<TopicSubscription> subscriptions)
     {
         foreach (var subscription in subscriptions)
         {
+            subscription.Dequeue();
             if (!subscription.IsActive || Volatile.Read(ref _disposeStarted) != 0)
             {
                 continue;
@@ -387,6 +443,22 @@ public sealed partial class HubClient
             }
 
             await delivery().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Converts a stream's data; false, reported as a handler error, when it does not convert.</summary>
+    private bool TryConvertData<T>(string topic, JToken? data, out T? item)
+    {
+        try
+        {
+            item = ConvertData<T>(data);
+            return true;
+        }
+        catch (Exception e)
+        {
+            ReportHandlerError(topic, e);
+            item = default;
+            return false;
         }
     }
 

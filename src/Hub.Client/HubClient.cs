@@ -53,6 +53,9 @@ public sealed partial class HubClient : IAsyncDisposable
     private readonly ReconnectPolicy _reconnect;
     private readonly CallsWhileReconnecting _callsWhileReconnecting;
     private readonly int _streamBufferCapacity;
+    private readonly int _handlerQueueCapacity;
+    private readonly long _maxMessageBytes;
+    private readonly int _maxDepth;
     private readonly ILogger _logger;
     private readonly Action<string, Exception>? _onHandlerError;
 
@@ -61,7 +64,8 @@ public sealed partial class HubClient : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Notifications wait here for the one dispatch loop: handlers run in arrival order, off the receive loop, so a
-    // handler may itself call the server without deadlocking.
+    // handler may itself call the server without deadlocking. Each handler has at most HandlerQueueCapacity entries in
+    // it (streams none: theirs go to their own buffers), so the queue is bounded as a whole.
     private readonly Channel<Func<Task>> _dispatch =
         Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -122,6 +126,9 @@ public sealed partial class HubClient : IAsyncDisposable
         _reconnect = options.Reconnect.Clone();
         _callsWhileReconnecting = options.CallsWhileReconnecting;
         _streamBufferCapacity = options.StreamBufferCapacity;
+        _handlerQueueCapacity = options.HandlerQueueCapacity;
+        _maxMessageBytes = options.MaxMessageBytes;
+        _maxDepth = options.MaxDepth;
         _logger = options.Logger ?? NullLogger.Instance;
         _onHandlerError = options.OnHandlerError;
         _ = Task.Run(DispatchLoopAsync);
@@ -181,7 +188,9 @@ public sealed partial class HubClient : IAsyncDisposable
     /// The status code of the close frame the server sent on the latest connection (PROTOCOL.md section 10: 1000
     /// normal, 1001 going away, 1003 binary frame, 1008 policy, 1009 message too big, 1011 internal error), or
     /// <see langword="null"/> while that connection is open, when it ended without a close frame, or before any.
-    /// After <see cref="DisposeAsync"/> it is usually 1000, the server's answer to the client's own close.
+    /// After <see cref="DisposeAsync"/> it is usually 1000, the server's answer to the client's own close; 1009 (with
+    /// the description <c>message too big</c>) when the client closed it because the server sent a message over
+    /// <see cref="HubClientOptions.MaxMessageBytes"/>.
     /// </summary>
     public WebSocketCloseStatus? CloseStatus
     {
@@ -442,7 +451,7 @@ public sealed partial class HubClient : IAsyncDisposable
         }
 
         socket.HttpResponseHeaders = null;
-        var connection = new ClientConnection(this, socket, endpoint, _closeTimeout);
+        var connection = new ClientConnection(this, socket, endpoint, _closeTimeout, _maxMessageBytes, _logger);
         connection.Start();
         return connection;
     }

@@ -41,4 +41,13 @@ internal static partial class HubClientLog
 
     [LoggerMessage(12, LogLevel.Trace, "Ignored a reply from {Endpoint} with id {RequestId}: no call waits for it")]
     public static partial void IgnoredReply(ILogger logger, Uri endpoint, string requestId);
+
+    [LoggerMessage(13, LogLevel.Warning, "Closing the connection to {Endpoint}: a message over {Limit} B")]
+    public static partial void MessageTooBig(ILogger logger, Uri endpoint, long limit);
+
+    [LoggerMessage(14, LogLevel.Warning, "Ignored a message from {Endpoint} nested deeper than {Limit} levels")]
+    public static partial void TooDeep(ILogger logger, Uri endpoint, int limit);
+
+    [LoggerMessage(15, LogLevel.Warning, "The handler of {Topic} fell {Capacity} notifications behind; its subscription ends")]
+    public static partial void HandlerOverflow(ILogger logger, string topic, int capacity);
 }

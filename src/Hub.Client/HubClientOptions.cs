@@ -30,6 +30,9 @@ public sealed class HubClientOptions
     private TimeSpan _keepAliveInterval = TimeSpan.FromSeconds(15);
     private TimeSpan _keepAliveTimeout = TimeSpan.FromSeconds(15);
     private int _streamBufferCapacity = 1000;
+    private int _handlerQueueCapacity = 1000;
+    private long _maxMessageBytes = 8 * 1024 * 1024;
+    private int _maxDepth = 64;
     private JsonSerializerSettings _serializerSettings = new();
     private ReconnectPolicy _reconnect = new();
 
@@ -173,6 +176,67 @@ public sealed class HubClientOptions
     }
 
     /// <summary>
+    /// How many notifications a <see cref="HubClient.SubscribeAsync{T}(string, Func{T, Task}, CancellationToken)"/>
+    /// handler may have waiting for it (not counting the one it is handling). When one more arrives the subscription
+    /// ends, by the rule of <see cref="StreamBufferCapacity"/>: the handler is still called with every notification
+    /// waiting, in order, and then <see cref="OnHandlerError"/> gets a <see cref="HubSubscriptionOverflowException"/>
+    /// and the handler is removed (its handle's dispose does nothing more); the server subscription is released at
+    /// once when it was the topic's last handler. Handlers share one dispatch loop, so a handler that blocks holds up
+    /// the others, whose queues fill too. Default 1000.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int HandlerQueueCapacity
+    {
+        get => _handlerQueueCapacity;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _handlerQueueCapacity = value;
+        }
+    }
+
+    /// <summary>
+    /// The largest message the client takes from the server, in bytes, reassembled from its frames. At the first
+    /// byte past it the client stops reading, closes the connection with 1009 (message too big) and takes it as lost:
+    /// calls waiting for a reply fail with <see cref="HubConnectionException"/> (its
+    /// <see cref="HubConnectionException.CloseStatus"/> 1009), and the client reconnects as <see cref="Reconnect"/>
+    /// says, backing off as after the server's own 1009. Default 8 MiB (8,388,608 bytes): the most a Hub with default
+    /// settings sends in one message (its <c>outbound.max-bytes</c>; what it accepts is 1 MiB), so no reply of such a
+    /// hub is refused. Lower it when results are known to be small; raise it with the hub's <c>outbound.max-bytes</c>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1024 or more than 1 GiB (the range of
+    /// the hub's own <c>Hub:MaxMessageBytes</c>).</exception>
+    public long MaxMessageBytes
+    {
+        get => _maxMessageBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1024);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 1L << 30);
+            _maxMessageBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// The deepest JSON nesting the client takes from the server, the message itself counting as one level (as the
+    /// hub's <c>max-depth</c> counts). A deeper message is dropped as unreadable, as one that is not JSON is, and
+    /// logged as a warning; the connection carries on, and a call whose reply it was fails with
+    /// <see cref="TimeoutException"/>. Default 64, the hub's own limit. Raising it lets deeper data through to code
+    /// that walks it recursively (Newtonsoft.Json's serializer, <see cref="JToken.ToString()"/>), which deep enough
+    /// data makes overflow the stack, ending the process.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxDepth
+    {
+        get => _maxDepth;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxDepth = value;
+        }
+    }
+
+    /// <summary>
     /// Where the client logs its connection lifecycle (connected, lost, reconnect attempts, giving up) and the
     /// exceptions of handlers. Default <see langword="null"/>: no logging. Payloads are logged only at Trace, and
     /// tokens never.
@@ -194,10 +258,11 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// Called when a subscription handler or a server-to-client call handler (see <see cref="HubClient.On(string, Func{JToken?, Task{object?}})"/>)
-    /// throws, when notification data does not convert to the handler's type, or when a topic cannot be subscribed
-    /// again after a reconnect. The arguments are the topic or method name and the exception. The client carries on
-    /// either way; this is only for logging (the exception also goes to <see cref="Logger"/>). Default
-    /// <see langword="null"/>. Exceptions thrown by this callback are ignored.
+    /// throws, when notification data does not convert to the handler's type, when a topic cannot be subscribed
+    /// again after a reconnect, or with a <see cref="HubSubscriptionOverflowException"/> when a subscription handler
+    /// fell behind (see <see cref="HandlerQueueCapacity"/>). The arguments are the topic or method name and the
+    /// exception. The client carries on either way; this is only for logging (the exception, or the overflow, also
+    /// goes to <see cref="Logger"/>). Default <see langword="null"/>. Exceptions thrown by this callback are ignored.
     /// </summary>
     public Action<string, Exception>? OnHandlerError { get; set; }
 

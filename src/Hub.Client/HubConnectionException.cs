@@ -67,7 +67,8 @@ public sealed class HubConnectionException : Exception
     /// <summary>
     /// The status code of the close frame the server sent (PROTOCOL.md section 10: 1000 normal, 1001 going away,
     /// 1003 binary frame, 1008 policy, 1009 message too big, 1011 internal error), or <see langword="null"/> when the
-    /// connection ended without one (lost, aborted, disposed, never made).
+    /// connection ended without one (lost, aborted, disposed, never made). 1009 also when the client itself closed the
+    /// connection because the server sent a message over <see cref="HubClientOptions.MaxMessageBytes"/>.
     /// </summary>
     public WebSocketCloseStatus? CloseStatus { get; }
 

@@ -3,7 +3,10 @@ namespace Hub.Client;
 /// <summary>
 /// Ends a <see cref="HubClient.Subscribe{T}(string, CancellationToken)"/> stream whose consumer fell behind: a
 /// notification arrived while the stream's buffer (<see cref="HubClientOptions.StreamBufferCapacity"/> items) was full.
-/// Everything buffered before it is still delivered; the server subscription is released.
+/// Everything buffered before it is still delivered; the server subscription is released. A
+/// <see cref="HubClient.SubscribeAsync{T}(string, Func{T, Task}, CancellationToken)"/> handler that falls behind by
+/// more than <see cref="HubClientOptions.HandlerQueueCapacity"/> ends by the same rule, and this exception goes to
+/// <see cref="HubClientOptions.OnHandlerError"/> once the handler has had the notifications waiting.
 /// </summary>
 /// <example>
 /// <code>
@@ -46,7 +49,7 @@ public sealed class HubSubscriptionOverflowException : Exception
     }
 
     /// <summary>Creates an exception for <paramref name="topic"/>, whose buffer held <paramref name="capacity"/> items.</summary>
-    /// <param name="topic">The topic whose stream overflowed.</param>
+    /// <param name="topic">The topic whose stream or handler overflowed.</param>
     /// <param name="capacity">How many notifications the buffer held.</param>
     public HubSubscriptionOverflowException(string topic, int capacity)
         : base($"The consumer of topic '{topic}' fell behind: {capacity} notifications were waiting when another arrived.")
@@ -55,7 +58,7 @@ public sealed class HubSubscriptionOverflowException : Exception
         Capacity = capacity;
     }
 
-    /// <summary>The topic whose stream overflowed (empty when not given).</summary>
+    /// <summary>The topic whose stream or handler overflowed (empty when not given).</summary>
     public string Topic { get; }
 
     /// <summary>How many notifications the buffer held (0 when not given).</summary>

@@ -34,8 +34,9 @@ public class CodecBenchmarks
     {
         var job = options.Flag("short") ? Job.ShortRun : Job.Default;
         var config = DefaultConfig.Instance.AddJob(job.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
-        var args = options.Rest.Count > 0 ? options.Rest.ToArray() : ["--filter", "*"];
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(CodecBenchmarks)]).Run(args, config);
+        // BenchOptions takes "--filter X" for a pair of its own: hand it back to BenchmarkDotNet.
+        string[] args = [.. options.Rest, "--filter", options.String("filter", "*")];
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(CodecBenchmarks), typeof(MemberNameBenchmarks)]).Run(args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }
 

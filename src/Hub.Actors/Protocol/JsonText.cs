@@ -81,12 +81,19 @@ internal static class JsonText
                     reader.Read();
                     var value = ReadValue(ref reader);
 
-                    // A repeated name keeps the last value at the first position (PROTOCOL.md section 2). Not through
-                    // obj[name] or JProperty.Value: Newtonsoft skips that assignment when the old and new values are
-                    // doubles it deems approximately equal (1e-300 and 2e-300), which would keep the first value.
+                    // A repeated name keeps the last value at the first position (PROTOCOL.md section 2), found by the
+                    // object's dictionary. Setting JProperty.Value is constant time, where JProperty.Replace looks the
+                    // property up by a linear search (quadratic over many repeats); but Newtonsoft skips the assignment
+                    // when old and new are values it deems equal (1e-300 and 2e-300, 1 and 1.0), which would keep the
+                    // first, so a container goes in between.
                     if (obj.Property(name, StringComparison.Ordinal) is { } repeated)
                     {
-                        repeated.Replace(new JProperty(name, value));
+                        if (repeated.Value is JValue)
+                        {
+                            repeated.Value = new JArray();
+                        }
+
+                        repeated.Value = value;
                     }
                     else
                     {

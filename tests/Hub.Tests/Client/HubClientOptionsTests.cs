@@ -26,6 +26,9 @@ public sealed class HubClientOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(15), options.KeepAliveTimeout);
         Assert.Equal(CallsWhileReconnecting.Wait, options.CallsWhileReconnecting);
         Assert.Equal(1000, options.StreamBufferCapacity);
+        Assert.Equal(1000, options.HandlerQueueCapacity);
+        Assert.Equal(8 * 1024 * 1024, options.MaxMessageBytes);
+        Assert.Equal(64, options.MaxDepth);
         Assert.Null(options.Logger);
     }
 
@@ -91,6 +94,25 @@ public sealed class HubClientOptionsTests
         var options = new HubClientOptions();
 
         Assert.Throws<ArgumentOutOfRangeException>(() => options.StreamBufferCapacity = 0);
+    }
+
+    [Fact]
+    public void HubClientOptions_handler_queue_below_one_and_depth_below_one_are_refused()
+    {
+        var options = new HubClientOptions();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.HandlerQueueCapacity = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxDepth = 0);
+    }
+
+    [Theory]
+    [InlineData(1023)]
+    [InlineData((1L << 30) + 1)]
+    public void HubClientOptions_message_size_outside_1_KiB_to_1_GiB_is_refused(long bytes)
+    {
+        var options = new HubClientOptions();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxMessageBytes = bytes);
     }
 
     [Fact]

@@ -140,6 +140,26 @@ public sealed class HubClientStreamTests
     }
 
     [Fact]
+    public async Task Subscribe_stream_data_of_wrong_shape_is_reported_and_skipped()
+    {
+        await using var server = await PlainJsonRpcServer.StartAsync();
+        server.Retain("ticks", new JObject { ["n"] = 0 });
+        var reported = new TaskCompletionSource<(string Topic, Exception Error)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = await HubClient.ConnectAsync(server.Uri, new HubClientOptions { OnHandlerError = (topic, e) => reported.TrySetResult((topic, e)) });
+        await using var stream = client.Subscribe<JObject>("ticks").GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync().AsTask().WaitAsync(Waits.Max));
+
+        await server.PublishAsync("ticks", new JArray(1, 2));
+        await server.PublishAsync("ticks", new JObject { ["n"] = 2 });
+
+        Assert.True(await stream.MoveNextAsync().AsTask().WaitAsync(Waits.Max));
+        Assert.Equal(2, (int?)stream.Current?["n"]);
+        var (topic, error) = await reported.Task.WaitAsync(Waits.Max);
+        Assert.Equal("ticks", topic);
+        Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error);
+    }
+
+    [Fact]
     public async Task Subscribe_stream_of_refused_topic_throws_HubRpcException_on_first_move()
     {
         await using var server = await PlainJsonRpcServer.StartAsync();

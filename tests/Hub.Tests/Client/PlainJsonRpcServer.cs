@@ -200,6 +200,9 @@ public sealed partial class PlainJsonRpcServer : IAsyncDisposable
     /// <summary>Sends raw text to the connection.</summary>
     public async Task SendRawAsync(string text) => await (await CurrentConnectionAsync()).SendAsync(text);
 
+    /// <summary>Sends raw text to the connection as one message in frames of at most <paramref name="frameSize"/> bytes.</summary>
+    public async Task SendRawAsync(string text, int frameSize) => await (await CurrentConnectionAsync()).SendFragmentedAsync(text, frameSize);
+
     /// <summary>Calls <paramref name="method"/> on the connection's client (id "s:N") and returns its reply.</summary>
     public async Task<JObject> CallClientAsync(string method, JToken? parameters)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -6,7 +7,9 @@ namespace Hub.Tests.Fuzz;
 /// <summary>
 /// Reads <c>corpus.json</c>, copied next to the test assembly: an array of entries with a unique <c>name</c>; the
 /// frame as <c>send</c> (text, sent as UTF-8), <c>send_base64</c> (raw bytes, so invalid UTF-8 survives) or
-/// <c>send_repeat</c> (a list of <c>{"text", "times"}</c> pieces joined, for frames of 100,000 brackets); the
+/// <c>send_repeat</c> (a list of <c>{"text", "times"}</c> pieces joined, for frames of 100,000 brackets; a piece with
+/// <c>"numbered": FORMAT</c> has <c>{n}</c> in its text replaced by each repetition's index, 0 up, in that .NET number
+/// format, for 80,000 distinct member names); the
 /// outcome as <c>expect</c>; and optionally <c>id</c>, the exact text of the id in the reply.
 /// </summary>
 /// <remarks>
@@ -48,7 +51,19 @@ internal static class Corpus
             var text = new StringBuilder();
             foreach (var piece in pieces.EnumerateArray())
             {
-                text.Insert(text.Length, piece.GetProperty("text").GetString()!, piece.GetProperty("times").GetInt32());
+                var pieceText = piece.GetProperty("text").GetString()!;
+                var times = piece.GetProperty("times").GetInt32();
+                if (piece.TryGetProperty("numbered", out var format))
+                {
+                    for (var n = 0; n < times; n++)
+                    {
+                        text.Append(pieceText.Replace("{n}", n.ToString(format.GetString(), CultureInfo.InvariantCulture), StringComparison.Ordinal));
+                    }
+                }
+                else
+                {
+                    text.Insert(text.Length, pieceText, times);
+                }
             }
 
             return Encoding.UTF8.GetBytes(text.ToString());

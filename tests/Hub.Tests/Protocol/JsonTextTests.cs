@@ -286,12 +286,41 @@ public sealed class JsonTextTests
     [InlineData("{\"a\":1e-300,\"b\":2,\"a\":-1e-300}", "{\"a\":-1e-300,\"b\":2}")]
     [InlineData("{\"a\":0.5,\"a\":0.5000000000000001}", "{\"a\":0.5000000000000001}")]
     [InlineData("{\"a\":1.5,\"a\":1.5}", "{\"a\":1.5}")]
+    [InlineData("{\"a\":100000000000000000000001,\"a\":100000000000000000000002}", "{\"a\":100000000000000000000002}")]
     public void TryParse_repeated_member_keeps_the_last_double_even_when_nearly_equal_to_the_first(string text, string expected)
     {
         // Newtonsoft's JValue equality compares doubles approximately; assigning through obj[name] kept the first.
         var root = JsonText.TryParse(Encoding.UTF8.GetBytes(text), MaxDepth, out _);
 
         Assert.Equal(expected, Write(root));
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1,\"a\":1.0}", JTokenType.Float)]
+    [InlineData("{\"a\":1.0,\"a\":1}", JTokenType.Integer)]
+    [InlineData("{\"a\":\"1\",\"a\":1}", JTokenType.Integer)]
+    public void TryParse_repeated_member_keeps_the_last_token_even_when_equal_to_the_first(string text, JTokenType expected)
+    {
+        // Newtonsoft deems 1 and 1.0 equal values: an assignment it skipped would keep the first token's type.
+        var root = JsonText.TryParse(Encoding.UTF8.GetBytes(text), MaxDepth, out _);
+
+        Assert.Equal(expected, root!["a"]!.Type);
+    }
+
+    [Fact]
+    public void TryParse_last_member_repeated_many_times_keeps_its_last_value_at_its_first_position()
+    {
+        // The shape of the corpus entry "params object of 40,000 member names, the last repeated 40,000 times", smaller.
+        var members = Enumerable.Range(0, 1_000).Select(i => $"\"k{i}\":{i}")
+            .Concat(Enumerable.Range(0, 1_000).Select(i => $"\"k999\":{1_000 + i}"));
+        var text = "{" + string.Join(",", members) + "}";
+
+        var root = Assert.IsType<JObject>(JsonText.TryParse(Encoding.UTF8.GetBytes(text), MaxDepth, out _));
+
+        Assert.Equal(1_000, root.Count);
+        Assert.Equal("k999", root.Properties().Last().Name);
+        Assert.Equal(1_999, (int)root["k999"]!);
+        Assert.Equal(998, (int)root["k998"]!);
     }
 
     [Fact]

@@ -29,9 +29,8 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly HubSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, InFlight> _inFlight = [];
-    private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _leaving = new(StringComparer.Ordinal);
+    // Per topic, the subscription made by the last subscribe: answered by its router (open) or not yet.
+    private readonly SortedDictionary<string, SubscriberGate.Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly List<PendingSubscribe> _pendingSubscribes = [];
     private readonly Dictionary<string, IActorRef> _clientCalls = new(StringComparer.Ordinal);
     private HubUser _user;

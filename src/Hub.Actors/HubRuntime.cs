@@ -50,13 +50,13 @@ internal sealed class HubRuntime : IHub, IExtension
         {
             var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, definition.Access, definition.Inline) : definition.ActorProps!;
             var actor = system.ActorOf(props, MethodActorName(definition.Name));
-            methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access);
+            methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access, definition.Sequential);
         }
 
         _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
         LocalMethodNames = [.. methods.Keys];
         _directory = MethodDirectory.Empty(LocalMethodNames);
-        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access))), "hub-registry");
+        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access, kv.Value.Sequential))), "hub-registry");
         Topics = system.ActorOf(TopicManagerActor.Props(_mediator, settings.OutboundMaxMessages), "hub-topics");
         _connections = system.ActorOf(ConnectionsActor.Props(this), "hub-connections");
         HubMetrics.TrackCluster(system);
@@ -188,6 +188,6 @@ internal sealed class HubRuntime : IHub, IExtension
         return publisher.PublishAsync(frame, retain, clear: token is null || token.Type == JTokenType.Null);
     }
 
-    /// <summary>Where calls to one method go.</summary>
-    public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout, AccessRule Access);
+    /// <summary>Where calls to one method go; <see cref="Sequential"/>: one connection's calls run one at a time.</summary>
+    public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout, AccessRule Access, bool Sequential);
 }

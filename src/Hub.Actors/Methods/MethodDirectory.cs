@@ -44,6 +44,9 @@ internal sealed class MethodDirectory
         return false;
     }
 
-    /// <summary>A method actor on another node: its address (to fail calls when the node is lost) and reference.</summary>
-    public sealed record Target(Address Node, IActorRef Actor, TimeSpan? Timeout, AccessRule Access);
+    /// <summary>
+    /// A method actor on another node: its address (to fail calls when the node is lost) and reference;
+    /// <see cref="Sequential"/>: one connection's calls run one at a time.
+    /// </summary>
+    public sealed record Target(Address Node, IActorRef Actor, TimeSpan? Timeout, AccessRule Access, bool Sequential);
 }

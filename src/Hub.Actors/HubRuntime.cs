@@ -120,7 +120,7 @@ internal sealed class HubRuntime : IHub, IExtension
         var directory = Directory;
         var visible = directory.Names.Where(name => _methods.TryGetValue(name, out var local)
             ? local.Access.Allows(user)
-            : directory.AllowsDeclared(name, user));
+            : directory.Lists(name, user));
         return (http ? HubBuilder.BuiltIns.Take(2) : HubBuilder.BuiltIns).Concat(visible);
     }
 

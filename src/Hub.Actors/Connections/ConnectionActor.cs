@@ -255,11 +255,13 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         TimeSpan? methodTimeout;
         bool sequential;
         Address? node = null;
-        if (_runtime.TryGetMethod(method, out var local))
+        // A method the caller may not use is answered as an unknown one, at once, taking no slot and counted as
+        // "unknown", so nothing tells it apart. Only tests of a method served elsewhere run where it is served.
+        if (_runtime.TryGetMethod(method, out var local) && local.Access.Allows(_user))
         {
             (actor, methodTimeout, sequential) = (local.Actor, local.Timeout, local.Sequential);
         }
-        else if (_runtime.Directory.TryGetRemote(method, out var remote))
+        else if (local is null && _runtime.Directory.TryGetRemote(method, out var remote) && remote.Access.AllowsDeclared(_user))
         {
             (actor, methodTimeout, sequential, node) = (remote.Actor, remote.Timeout, remote.Sequential, remote.Node);
             if (!_watchingNodes)

@@ -25,11 +25,12 @@ internal sealed class MethodDirectory
     public string[] Names { get; }
 
     /// <summary>
-    /// Whether <paramref name="user"/> passes the declared rules (login, permissions) of a method served elsewhere;
-    /// its custom tests run where it is served.
+    /// Whether <c>get_methods</c> lists a method served elsewhere to <paramref name="user"/>: the user passes its declared
+    /// rules (login, permissions) on some node, and the method has no custom tests there. Tests run only where the
+    /// method is served, so a method with tests is not listed here at all, rather than to callers who would fail them.
     /// </summary>
-    public bool AllowsDeclared(string method, HubUser user) =>
-        _remote.TryGetValue(method, out var targets) && targets.Any(t => t.Access.AllowsDeclared(user));
+    public bool Lists(string method, HubUser user) =>
+        _remote.TryGetValue(method, out var targets) && targets.Any(t => !t.Access.TestedElsewhere && t.Access.AllowsDeclared(user));
 
     /// <summary>A reachable remote node serving <paramref name="method"/>, taken in turn; false when there is none.</summary>
     public bool TryGetRemote(string method, out Target target)

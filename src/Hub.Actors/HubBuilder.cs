@@ -60,7 +60,10 @@ public sealed class HubBuilder
         ArgumentNullException.ThrowIfNull(handler);
         _last = [];
         _lastMethods = [];
-        return Add(new PendingMethod(null, name, handler.Target, handler.Method, null, timeout, new AccessRule().AddAttributes(handler.Method)));
+        return Add(new PendingMethod(null, name, handler.Target, handler.Method, null, timeout, new AccessRule().AddAttributes(handler.Method))
+        {
+            Sequential = handler.Method.IsDefined(typeof(SequentialAttribute), inherit: true),
+        });
     }
 
     /// <summary>
@@ -87,7 +90,10 @@ public sealed class HubBuilder
             }
 
             var access = new AccessRule().AddAttributes(service.GetType()).AddAttributes(group.Single());
-            Add(new PendingMethod(prefix, MethodNames.GetPropertyName(group.Key, hasSpecifiedName: false), service, group.Single(), null, timeout, access));
+            Add(new PendingMethod(prefix, MethodNames.GetPropertyName(group.Key, hasSpecifiedName: false), service, group.Single(), null, timeout, access)
+            {
+                Sequential = service.GetType().IsDefined(typeof(SequentialAttribute), inherit: true) || group.Single().IsDefined(typeof(SequentialAttribute), inherit: true),
+            });
         }
 
         return this;
@@ -109,7 +115,10 @@ public sealed class HubBuilder
         ArgumentNullException.ThrowIfNull(props);
         _last = [];
         _lastMethods = [];
-        return Add(new PendingMethod(null, name, null, null, props, timeout, new AccessRule().AddAttributes(props.Type)));
+        return Add(new PendingMethod(null, name, null, null, props, timeout, new AccessRule().AddAttributes(props.Type))
+        {
+            Sequential = props.Type?.IsDefined(typeof(SequentialAttribute), inherit: true) ?? false,
+        });
     }
 
     /// <summary>Declares a topic clients may subscribe to and the server may publish to.</summary>
@@ -177,6 +186,28 @@ public sealed class HubBuilder
         return this;
     }
 
+    /// <summary>
+    /// Calls from one connection to the methods registered by the previous <c>Add*</c> call run one at a time, in
+    /// the order they arrived: the connection sends the next only when the one before has answered (or timed out).
+    /// By default a connection's calls run concurrently and may finish, and take effect, in any order (JSON-RPC 2.0
+    /// allows that). Calls of all the sequential methods of a connection share one line, so a <c>send</c> followed by
+    /// an <c>edit</c> also run in that order; other calls are not held by them. A call's timeout counts from its
+    /// arrival, so a call waiting behind a slow one may time out before it starts; it is then not run. Other
+    /// connections' calls are not ordered against these. Same as <see cref="SequentialAttribute"/>.
+    /// </summary>
+    /// <example><code>hub.AddMethod("send", (string text, HubCallContext call) => call.NotifyAsync("chat", new { text })).Sequential();</code></example>
+    /// <exception cref="InvalidOperationException">The previous registration was not a method.</exception>
+    public HubBuilder Sequential()
+    {
+        if (_lastMethods.Count == 0)
+        {
+            throw new InvalidOperationException("Sequential applies to the methods registered just before it (not to topics).");
+        }
+
+        _lastMethods.ForEach(m => m.Sequential = true);
+        return this;
+    }
+
     internal IReadOnlyList<(string Name, AccessRule Access)> Topics => _topics;
 
     internal IReadOnlyList<MethodDefinition> BuildMethods(HubSettings settings)
@@ -193,7 +224,7 @@ public sealed class HubBuilder
             }
 
             var handler = pending.Method is null ? null : new MethodHandler(pending.Target, pending.Method, serializer);
-            definitions.Add(new MethodDefinition(name, handler, pending.Props, pending.Timeout, pending.Access, pending.Inline));
+            definitions.Add(new MethodDefinition(name, handler, pending.Props, pending.Timeout, pending.Access, pending.Inline, pending.Sequential));
         }
 
         return definitions;
@@ -255,5 +286,7 @@ public sealed class HubBuilder
     private sealed record PendingMethod(string? Prefix, string Name, object? Target, MethodInfo? Method, Props? Props, TimeSpan? Timeout, AccessRule Access)
     {
         public bool Inline { get; set; }
+
+        public bool Sequential { get; set; }
     }
 }

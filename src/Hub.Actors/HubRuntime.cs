@@ -25,6 +25,7 @@ internal sealed class HubRuntime : IHub, IExtension
 
     private readonly FrozenDictionary<string, MethodTarget> _methods;
     private readonly FrozenDictionary<string, AccessRule> _topics;
+    private readonly FrozenDictionary<string, TopicPublisher> _publishers;
     private MethodDirectory _directory;
     private readonly IActorRef _mediator;
     private readonly IActorRef _connections;
@@ -44,20 +45,22 @@ internal sealed class HubRuntime : IHub, IExtension
         _topics = builder.Topics.ToFrozenDictionary(t => t.Name, t => t.Access, StringComparer.Ordinal);
         _topicNames = [.. builder.Topics.Select(t => t.Name).Order(StringComparer.Ordinal)];
         _mediator = DistributedPubSub.Get(system).Mediator;
+        var origin = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress.Uid;
+        _publishers = builder.Topics.ToFrozenDictionary(t => t.Name, t => new TopicPublisher(system, _mediator, t.Name, origin, AskTimeout), StringComparer.Ordinal);
 
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
             var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, Replies, definition.Access, definition.Inline) : definition.ActorProps!;
             var actor = system.ActorOf(props, MethodActorName(definition.Name));
-            methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access);
+            methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access, definition.Sequential);
         }
 
         _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
         LocalMethodNames = [.. methods.Keys];
         _directory = MethodDirectory.Empty(LocalMethodNames);
-        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access))), "hub-registry");
-        Topics = system.ActorOf(TopicManagerActor.Props(_mediator), "hub-topics");
+        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access, kv.Value.Sequential))), "hub-registry");
+        Topics = system.ActorOf(TopicManagerActor.Props(_mediator, settings.OutboundMaxMessages), "hub-topics");
         _connections = system.ActorOf(ConnectionsActor.Props(this), "hub-connections");
         HubMetrics.TrackCluster(system);
     }
@@ -126,7 +129,7 @@ internal sealed class HubRuntime : IHub, IExtension
         var directory = Directory;
         var visible = directory.Names.Where(name => _methods.TryGetValue(name, out var local)
             ? local.Access.Allows(user)
-            : directory.AllowsDeclared(name, user));
+            : directory.Lists(name, user));
         return (http ? HubBuilder.BuiltIns.Take(2) : HubBuilder.BuiltIns).Concat(visible);
     }
 
@@ -164,14 +167,15 @@ internal sealed class HubRuntime : IHub, IExtension
         }
     }
 
-    public async Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default)
+    public Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        if (!_topics.ContainsKey(topic))
+        if (!_publishers.TryGetValue(topic, out var publisher))
         {
             throw new ArgumentException($"'{topic}' is not a declared topic.", nameof(topic));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var token = data is null ? null : data as JToken ?? JToken.FromObject(data, Serializer);
         if (token is not null and not (JObject or JArray) && token.Type != JTokenType.Null)
         {
@@ -188,16 +192,11 @@ internal sealed class HubRuntime : IHub, IExtension
             throw new ArgumentException("Topic data cannot be written as JSON: " + ex.Message, nameof(data), ex);
         }
 
-        // Told before the retained value is stored, so publishes from one caller keep their order.
-        _mediator.Tell(new Publish(TopicRouterActor.ClusterTopic(topic), new TopicProtocol.Deliver(topic, frame)));
+        // The topic's publisher keeps this node's publications in the order given here, retained ones included.
         HubMetrics.Published(topic);
-        if (retain)
-        {
-            var cleared = token is null || token.Type == JTokenType.Null;
-            await RetainedValues.StoreAsync(System, topic, cleared ? null : frame, AskTimeout, cancellationToken).ConfigureAwait(false);
-        }
+        return publisher.PublishAsync(frame, retain, clear: token is null || token.Type == JTokenType.Null);
     }
 
-    /// <summary>Where calls to one method go.</summary>
-    public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout, AccessRule Access);
+    /// <summary>Where calls to one method go; <see cref="Sequential"/>: one connection's calls run one at a time.</summary>
+    public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout, AccessRule Access, bool Sequential);
 }

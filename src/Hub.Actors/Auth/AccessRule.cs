@@ -18,6 +18,9 @@ internal sealed class AccessRule
     /// <summary>True when a predicate beyond login and permissions applies (it can be checked only where the rule lives).</summary>
     public bool HasTests => _tests.Count > 0;
 
+    /// <summary>For the rule of a method served on another node: it has tests there, which this node cannot run.</summary>
+    public bool TestedElsewhere { get; private init; }
+
     public bool IsOpen => !RequiresLogin && _permissions.Count == 0 && _tests.Count == 0;
 
     // Checked on every call: an open rule (the usual case) costs a field read, not an enumerator of the set.
@@ -79,19 +82,24 @@ internal sealed class AccessRule
         return this;
     }
 
-    /// <summary>The declared part as text for the cluster registry: "L" when login is required, then permissions.</summary>
-    public string Summary() => (RequiresLogin ? "L" : string.Empty) + (_permissions.Count > 0 ? ":" + string.Join(',', _permissions) : string.Empty);
+    /// <summary>
+    /// The declared part as text for the cluster registry: "L" when login is required, "T" when it has tests, then
+    /// ":" and the permissions.
+    /// </summary>
+    public string Summary() =>
+        (RequiresLogin ? "L" : string.Empty) + (HasTests ? "T" : string.Empty) + (_permissions.Count > 0 ? ":" + string.Join(',', _permissions) : string.Empty);
 
     /// <summary>Reads <see cref="Summary"/> back, for a method served on another node.</summary>
     public static AccessRule FromSummary(string summary)
     {
-        var rule = new AccessRule();
-        if (summary.StartsWith('L'))
+        var colon = summary.IndexOf(':', StringComparison.Ordinal);
+        var flags = colon >= 0 ? summary[..colon] : summary;
+        var rule = new AccessRule { TestedElsewhere = flags.Contains('T', StringComparison.Ordinal) };
+        if (flags.Contains('L', StringComparison.Ordinal))
         {
             rule.RequireLogin();
         }
 
-        var colon = summary.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0)
         {
             foreach (var permission in summary[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))

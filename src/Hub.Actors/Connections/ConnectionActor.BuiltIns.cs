@@ -39,8 +39,7 @@ internal sealed partial class ConnectionActor
         }
     }
 
-    private JArray CurrentSubscriptions() =>
-        new(_subscriptions.Concat(_joining).Distinct().Order(StringComparer.Ordinal));
+    private JArray CurrentSubscriptions() => new(_subscriptions.Keys);
 
     /// <summary>Reads <c>["a","b"]</c> or <c>{"topics":["a","b"]}</c>; null with the reason otherwise.</summary>
     private static List<JToken>? TopicParams(JToken? parameters, out string? reason)
@@ -79,7 +78,7 @@ internal sealed partial class ConnectionActor
         }
 
         var added = names.Select(n => (string)n!).Distinct(StringComparer.Ordinal)
-            .Where(t => !_subscriptions.Contains(t) && !_joining.Contains(t))
+            .Where(t => !_subscriptions.ContainsKey(t))
             .ToList();
         if (added.Count == 0)
         {
@@ -87,73 +86,53 @@ internal sealed partial class ConnectionActor
             return;
         }
 
-        if (_subscriptions.Count + _joining.Count + added.Count > _settings.MaxSubscriptions)
+        if (_subscriptions.Count + added.Count > _settings.MaxSubscriptions)
         {
             AnswerError(id, batch, slot, JsonRpcError.InvalidParams($"at most {_settings.MaxSubscriptions} subscriptions per connection"));
             return;
         }
 
-        _pendingSubscribes.Add(new PendingSubscribe(id, batch, slot, added));
-        foreach (var topic in added)
+        // Each subscribe makes new subscriptions, even right after an unsubscribe of the same topic: nothing the
+        // router still sends to the old one reaches the client (SubscriberGate).
+        var subscriptions = added.Select(_gate!.Subscribe).ToList();
+        _pendingSubscribes.Add(new PendingSubscribe(id, batch, slot, subscriptions));
+        foreach (var subscription in subscriptions)
         {
-            _joining.Add(topic);
-            _gate!.Pend(topic);
-
-            // Unsubscribed while its Subscribe is still on its way: that Subscribe's answer serves this call too.
-            // A second one would get no answer of its own (the router joins a connection once) or an extra one
-            // that unsubscribes the topic again.
-            if (!_leaving.Remove(topic))
-            {
-                _runtime.Topics.Tell(new TopicProtocol.Subscribe(topic, Self, _gate));
-            }
+            _subscriptions.Add(subscription.Topic, subscription);
+            _runtime.Topics.Tell(new TopicProtocol.Subscribe(subscription.Topic, Self, subscription));
         }
     }
 
     private void OnSubscribed(TopicProtocol.Subscribed subscribed)
     {
-        var wanted = _joining.Remove(subscribed.Topic);
-        if (wanted)
+        if (subscribed.Sink is not SubscriberGate.Subscription subscription
+            || _pendingSubscribes.Find(p => p.Retained.ContainsKey(subscription)) is not { } pending)
         {
-            _subscriptions.Add(subscribed.Topic);
-        }
-        else
-        {
-            // Unsubscribed while the subscription was on its way.
-            _leaving.Remove(subscribed.Topic);
-            _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(subscribed.Topic, Self));
+            return;
         }
 
-        // Several calls may wait for this topic: subscribed, unsubscribed and subscribed again before the answer.
-        foreach (var pending in _pendingSubscribes.Where(p => p.Waiting.Remove(subscribed.Topic)).ToList())
+        pending.Retained[subscription] = subscribed.Retained;
+        if (--pending.Waiting > 0)
         {
-            if (wanted && subscribed.Retained is not null)
-            {
-                pending.Retained[subscribed.Topic] = subscribed.Retained;
-            }
-
-            if (pending.Waiting.Count > 0)
-            {
-                continue;
-            }
-
-            _pendingSubscribes.Remove(pending);
-
-            // Retained values first, in the order the request named the topics; then the reply (PROTOCOL.md section 5).
-            foreach (var topic in pending.Topics)
-            {
-                if (pending.Retained.TryGetValue(topic, out var frame) && _subscriptions.Contains(topic))
-                {
-                    Enqueue(frame);
-                }
-            }
-
-            AnswerResult(pending.Id, pending.Batch, pending.Slot, CurrentSubscriptions());
+            return;
         }
 
-        // Live notifications go out from now on: after the retained values and replies queued above.
-        if (wanted)
+        // Retained values first, in the order the request named the topics; then the reply (PROTOCOL.md section 5);
+        // then live notifications. A subscription ended meanwhile sends nothing (it is closed).
+        _pendingSubscribes.Remove(pending);
+        var current = pending.Retained.Keys.Where(s => _subscriptions.GetValueOrDefault(s.Topic) == s).ToList();
+        foreach (var joined in current)
         {
-            _gate!.Open(subscribed.Topic);
+            if (pending.Retained[joined] is { } frame)
+            {
+                Enqueue(frame);
+            }
+        }
+
+        AnswerResult(pending.Id, pending.Batch, pending.Slot, CurrentSubscriptions());
+        foreach (var joined in current)
+        {
+            joined.Open();
         }
 
         CloseIfDrained();
@@ -176,19 +155,20 @@ internal sealed partial class ConnectionActor
 
         foreach (var topic in names.Select(n => (string)n!))
         {
-            _gate!.Close(topic);
-            if (_subscriptions.Remove(topic))
-            {
-                _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(topic, Self));
-            }
-            else if (_joining.Remove(topic))
-            {
-                // Its Subscribe is on its way; the answer unsubscribes it (OnSubscribed).
-                _leaving.Add(topic);
-            }
+            EndSubscription(topic);
         }
 
         AnswerResult(id, batch, slot, CurrentSubscriptions());
+    }
+
+    /// <summary>Ends the subscription to <paramref name="topic"/>, if any: nothing more of it is written, from now on.</summary>
+    private void EndSubscription(string topic)
+    {
+        if (_subscriptions.Remove(topic, out var subscription))
+        {
+            subscription.Close();
+            _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(topic, Self, subscription));
+        }
     }
 
     private void OnCallClient(ConnectionProtocol.CallClient call)
@@ -217,7 +197,8 @@ internal sealed partial class ConnectionActor
         asker.Tell(new ConnectionProtocol.ClientAnswered(reply.Result, reply.Error));
     }
 
-    private sealed class PendingSubscribe(RequestId? id, BatchReply? batch, int slot, List<string> topics)
+    /// <summary>A subscribe call waiting for the routers to answer each subscription it made.</summary>
+    private sealed class PendingSubscribe(RequestId? id, BatchReply? batch, int slot, List<SubscriberGate.Subscription> subscriptions)
     {
         public RequestId? Id { get; } = id;
 
@@ -225,10 +206,10 @@ internal sealed partial class ConnectionActor
 
         public int Slot { get; } = slot;
 
-        public List<string> Topics { get; } = topics;
+        /// <summary>Each subscription, in the order the request named the topics, with its retained value once answered.</summary>
+        public OrderedDictionary<SubscriberGate.Subscription, byte[]?> Retained { get; } = new(subscriptions.Select(s => KeyValuePair.Create(s, (byte[]?)null)));
 
-        public HashSet<string> Waiting { get; } = new(topics, StringComparer.Ordinal);
-
-        public Dictionary<string, byte[]> Retained { get; } = new(StringComparer.Ordinal);
+        /// <summary>How many subscriptions are not answered yet.</summary>
+        public int Waiting { get; set; } = subscriptions.Count;
     }
 }

@@ -69,16 +69,10 @@ internal sealed partial class ConnectionActor
         ScheduleExpiry();
 
         // Subscriptions the new user may not have are dropped, and the reply names them.
-        var dropped = _subscriptions.Concat(_joining).Where(topic => !_runtime.IsTopic(topic, _user)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var dropped = _subscriptions.Keys.Where(topic => !_runtime.IsTopic(topic, _user)).ToList();
         foreach (var topic in dropped)
         {
-            _gate!.Close(topic);
-            if (_subscriptions.Remove(topic))
-            {
-                _runtime.Topics.Tell(new TopicProtocol.Unsubscribe(topic, Self));
-            }
-
-            _joining.Remove(topic);
+            EndSubscription(topic);
         }
 
         _log.Info("Connection {ConnectionId} logged in as {User}", _connectionId, _user.Name ?? "(no name)");

@@ -56,14 +56,24 @@ internal sealed partial class ConnectionActor
 
     private static void CountCompleted(InFlight call, byte[]? reply)
     {
-        // Timed first, so a scrape that shows the outcome shows the duration too.
-        if (call.Method is { } method)
+        if (call.Method is not { } method)
         {
-            HubMetrics.Duration(method, call.Started);
-            if (call.Id is not null)
-            {
-                HubMetrics.Call(method, reply is null ? HubMetrics.Ok : HubMetrics.Outcome(reply));
-            }
+            return;
+        }
+
+        // Refused where it is served (a test of its rule failed there): counted as an unknown method is, untimed.
+        var outcome = reply is null ? HubMetrics.Ok : HubMetrics.Outcome(reply);
+        if (outcome == HubMetrics.Outcome((int)JsonRpcErrorCode.MethodNotFound))
+        {
+            HubMetrics.Call(HubMetrics.UnknownMethod, outcome);
+            return;
+        }
+
+        // Timed first, so a scrape that shows the outcome shows the duration too.
+        HubMetrics.Duration(method, call.Started);
+        if (call.Id is not null)
+        {
+            HubMetrics.Call(method, outcome);
         }
     }
 

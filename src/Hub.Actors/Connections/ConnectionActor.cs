@@ -29,9 +29,8 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private readonly HubSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, InFlight> _inFlight = [];
-    private readonly SortedSet<string> _subscriptions = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _joining = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _leaving = new(StringComparer.Ordinal);
+    // Per topic, the subscription made by the last subscribe: answered by its router (open) or not yet.
+    private readonly SortedDictionary<string, SubscriberGate.Subscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly List<PendingSubscribe> _pendingSubscribes = [];
     private readonly Dictionary<string, IActorRef> _clientCalls = new(StringComparer.Ordinal);
     private HubUser _user;
@@ -39,6 +38,10 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
     private ConnectionWriter? _writer;
     private SubscriberGate? _gate;
     private long _nextCallKey;
+
+    // The call of a sequential method running now (0: none), and those waiting for it, in arrival order.
+    private long _sequentialRunning;
+    private Queue<(IActorRef Actor, MethodProtocol.Invoke Invoke)>? _sequentialWaiting;
 
     // When the timeout sweep is due (a Stopwatch timestamp), or long.MaxValue when none is scheduled.
     private long _sweepAt = long.MaxValue;
@@ -250,14 +253,17 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         // Prefer this node; otherwise a reachable node that serves the method, taken in turn.
         IActorRef actor;
         TimeSpan? methodTimeout;
+        bool sequential;
         Address? node = null;
-        if (_runtime.TryGetMethod(method, out var local))
+        // A method the caller may not use is answered as an unknown one, at once, taking no slot and counted as
+        // "unknown", so nothing tells it apart. Only tests of a method served elsewhere run where it is served.
+        if (_runtime.TryGetMethod(method, out var local) && local.Access.Allows(_user))
         {
-            (actor, methodTimeout) = (local.Actor, local.Timeout);
+            (actor, methodTimeout, sequential) = (local.Actor, local.Timeout, local.Sequential);
         }
-        else if (_runtime.Directory.TryGetRemote(method, out var remote))
+        else if (local is null && _runtime.Directory.TryGetRemote(method, out var remote) && remote.Access.AllowsDeclared(_user))
         {
-            (actor, methodTimeout, node) = (remote.Actor, remote.Timeout, remote.Node);
+            (actor, methodTimeout, sequential, node) = (remote.Actor, remote.Timeout, remote.Sequential, remote.Node);
             if (!_watchingNodes)
             {
                 _watchingNodes = true;
@@ -278,27 +284,77 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         _inFlight[key] = new InFlight(id, batch, slot, node, method, started, deadline);
         ScheduleSweep(deadline);
-        actor.Tell(new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout));
+        var invoke = new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout);
+        if (sequential)
+        {
+            // One line for this connection's calls of sequential methods: the next goes when this one has finished.
+            if (_sequentialRunning != 0)
+            {
+                (_sequentialWaiting ??= new Queue<(IActorRef, MethodProtocol.Invoke)>()).Enqueue((actor, invoke));
+                return;
+            }
+
+            _sequentialRunning = key;
+        }
+
+        actor.Tell(invoke);
+    }
+
+    /// <summary>
+    /// Removes a call that has been answered (its reply, its timeout, or its node lost). The caller then calls
+    /// <see cref="RunNextSequential"/>, once it has removed all it answers.
+    /// </summary>
+    private bool Finish(long key, out InFlight call)
+    {
+        if (!_inFlight.Remove(key, out call))
+        {
+            return false;
+        }
+
+        if (key == _sequentialRunning)
+        {
+            _sequentialRunning = 0;
+        }
+
+        return true;
+    }
+
+    /// <summary>When no sequential call runs, sends the next one waiting (one answered while it waited, by its timeout, is not sent).</summary>
+    private void RunNextSequential()
+    {
+        while (_sequentialRunning == 0 && _sequentialWaiting is { Count: > 0 })
+        {
+            var (actor, invoke) = _sequentialWaiting.Dequeue();
+            if (_inFlight.ContainsKey(invoke.CallKey))
+            {
+                _sequentialRunning = invoke.CallKey;
+                actor.Tell(invoke);
+            }
+        }
     }
 
     private void OnNodeLost(MethodRegistryActor.NodeLost lost)
     {
         foreach (var (key, call) in _inFlight.Where(kv => kv.Value.Node == lost.Node).ToList())
         {
-            _inFlight.Remove(key);
+            Finish(key, out _);
             CountFailed(call, JsonRpcError.MethodUnavailable);
             AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.MethodUnavailable);
         }
+
+        RunNextSequential();
 
         CloseIfDrained();
     }
 
     private void OnCompleted(MethodProtocol.Completed completed)
     {
-        if (!_inFlight.Remove(completed.CallKey, out var call))
+        if (!Finish(completed.CallKey, out var call))
         {
             return; // answered already: the timeout won
         }
+
+        RunNextSequential();
 
         CountCompleted(call, completed.Reply);
         if (call.Id is not null && completed.Reply is not null)
@@ -343,10 +399,12 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
 
         foreach (var key in expired ?? [])
         {
-            _inFlight.Remove(key, out var call);
+            Finish(key, out var call);
             CountFailed(call, JsonRpcError.RequestTimedOut);
             AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.RequestTimedOut);
         }
+
+        RunNextSequential();
 
         if (next != long.MaxValue)
         {

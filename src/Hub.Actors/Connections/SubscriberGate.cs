@@ -4,86 +4,24 @@ using Hub.Topics;
 namespace Hub.Connections;
 
 /// <summary>
-/// A connection's <see cref="ITopicSink"/>: topic routers deliver notifications through it straight into the
-/// connection's <see cref="ConnectionWriter"/>, on the router's thread, so a delivery costs no mailbox hop. The
-/// connection actor keeps it in step with its subscriptions: a topic is <em>pending</em> from the moment the
-/// connection asks to subscribe until the subscription is effective and its retained value and reply are queued
-/// (<see cref="Open"/>); frames that arrive meanwhile wait here, so none overtakes them. A topic is dropped
-/// (<see cref="Close"/>) before the unsubscribe reply is queued, so no notification follows that reply. A frame
-/// past the outbound limits tells the connection <see cref="SlowConsumer"/> and drops everything after it.
+/// Where topic routers hand one connection's notifications: each subscription the connection makes is a
+/// <see cref="Subscription"/> (an <see cref="ITopicSink"/> of its own), through which a router writes straight into
+/// the connection's <see cref="ConnectionWriter"/>, on the router's thread, so a delivery costs no mailbox hop. The
+/// router decides what a subscription receives and in which order; the gate only keeps that order behind the
+/// connection's own frames: a subscription holds what arrives until the connection has queued its retained value
+/// and reply (<see cref="Subscription.Open"/>), and drops everything once ended (<see cref="Subscription.Close"/>),
+/// before the unsubscribe reply is queued. A subscription made again after an unsubscribe is a new one, so nothing
+/// of the old one can follow the new one's retained value. A frame past the outbound limits tells the connection
+/// <see cref="SlowConsumer"/> and drops everything after it.
 /// </summary>
-internal sealed class SubscriberGate(ConnectionWriter writer, IActorRef connection, int maxPending) : ITopicSink
+internal sealed class SubscriberGate(ConnectionWriter writer, IActorRef connection, int maxPending)
 {
     private readonly Lock _lock = new();
-
-    // Per topic: null when open, else the frames waiting for the topic to open.
-    private readonly Dictionary<string, List<byte[]>?> _topics = new(StringComparer.Ordinal);
+    private readonly int _maxPending = maxPending;
     private bool _overflowed;
 
-    public void Deliver(TopicProtocol.Deliver deliver)
-    {
-        lock (_lock)
-        {
-            if (_overflowed || !_topics.TryGetValue(deliver.Topic, out var pending))
-            {
-                return;
-            }
-
-            if (pending is null)
-            {
-                Write(deliver.EncodedFrame);
-            }
-            else if (pending.Count < maxPending)
-            {
-                pending.Add(deliver.EncodedFrame);
-            }
-            else
-            {
-                Overflow();
-            }
-        }
-    }
-
-    /// <summary>The connection has asked the router for <paramref name="topic"/>: hold its frames until <see cref="Open"/>.</summary>
-    public void Pend(string topic)
-    {
-        lock (_lock)
-        {
-            _topics[topic] = [];
-        }
-    }
-
-    /// <summary>Writes the frames held for <paramref name="topic"/>, and from now on every frame as it comes; nothing if it was closed.</summary>
-    public void Open(string topic)
-    {
-        lock (_lock)
-        {
-            if (!_topics.TryGetValue(topic, out var pending) || pending is null)
-            {
-                return;
-            }
-
-            _topics[topic] = null;
-            foreach (var frame in pending)
-            {
-                if (_overflowed)
-                {
-                    break;
-                }
-
-                Write(frame);
-            }
-        }
-    }
-
-    /// <summary>No more frames of <paramref name="topic"/>, held or new.</summary>
-    public void Close(string topic)
-    {
-        lock (_lock)
-        {
-            _topics.Remove(topic);
-        }
-    }
+    /// <summary>A new subscription to <paramref name="topic"/>, holding its frames until <see cref="Subscription.Open"/>.</summary>
+    public Subscription Subscribe(string topic) => new(this, topic);
 
     private void Write(byte[] frame)
     {
@@ -95,8 +33,91 @@ internal sealed class SubscriberGate(ConnectionWriter writer, IActorRef connecti
 
     private void Overflow()
     {
-        _overflowed = true;
-        connection.Tell(SlowConsumer.Instance);
+        if (!_overflowed)
+        {
+            _overflowed = true;
+            connection.Tell(SlowConsumer.Instance);
+        }
+    }
+
+    /// <summary>One subscription of the connection to one topic, from its subscribe call to its end.</summary>
+    public sealed class Subscription(SubscriberGate gate, string topic) : ITopicSink
+    {
+        // The frames waiting for Open; null once open or closed.
+        private List<byte[]>? _pending = [];
+        private bool _closed;
+
+        public string Topic { get; } = topic;
+
+        /// <summary>True once <see cref="Open"/> ran: the subscription's reply is queued. Read and written by the connection only.</summary>
+        public bool IsOpen { get; private set; }
+
+        public void Deliver(TopicProtocol.Deliver deliver)
+        {
+            lock (gate._lock)
+            {
+                if (_closed || gate._overflowed)
+                {
+                    return;
+                }
+
+                if (_pending is null)
+                {
+                    gate.Write(deliver.EncodedFrame);
+                }
+                else if (_pending.Count < gate._maxPending)
+                {
+                    _pending.Add(deliver.EncodedFrame);
+                }
+                else
+                {
+                    gate.Overflow();
+                }
+            }
+        }
+
+        public void Overflow()
+        {
+            lock (gate._lock)
+            {
+                gate.Overflow();
+            }
+        }
+
+        /// <summary>Writes the frames held, and from now on every frame as it comes; nothing once closed.</summary>
+        public void Open()
+        {
+            IsOpen = true;
+            lock (gate._lock)
+            {
+                if (_closed || _pending is null)
+                {
+                    return;
+                }
+
+                var pending = _pending;
+                _pending = null;
+                foreach (var frame in pending)
+                {
+                    if (gate._overflowed)
+                    {
+                        break;
+                    }
+
+                    gate.Write(frame);
+                }
+            }
+        }
+
+        /// <summary>No more frames, held or new.</summary>
+        public void Close()
+        {
+            lock (gate._lock)
+            {
+                _closed = true;
+                _pending = null;
+            }
+        }
     }
 
     /// <summary>Told to the connection when a delivery would pass its outbound limits.</summary>

@@ -25,11 +25,12 @@ internal sealed class MethodDirectory
     public string[] Names { get; }
 
     /// <summary>
-    /// Whether <paramref name="user"/> passes the declared rules (login, permissions) of a method served elsewhere;
-    /// its custom tests run where it is served.
+    /// Whether <c>get_methods</c> lists a method served elsewhere to <paramref name="user"/>: the user passes its declared
+    /// rules (login, permissions) on some node, and the method has no custom tests there. Tests run only where the
+    /// method is served, so a method with tests is not listed here at all, rather than to callers who would fail them.
     /// </summary>
-    public bool AllowsDeclared(string method, HubUser user) =>
-        _remote.TryGetValue(method, out var targets) && targets.Any(t => t.Access.AllowsDeclared(user));
+    public bool Lists(string method, HubUser user) =>
+        _remote.TryGetValue(method, out var targets) && targets.Any(t => !t.Access.TestedElsewhere && t.Access.AllowsDeclared(user));
 
     /// <summary>A reachable remote node serving <paramref name="method"/>, taken in turn; false when there is none.</summary>
     public bool TryGetRemote(string method, out Target target)
@@ -44,6 +45,9 @@ internal sealed class MethodDirectory
         return false;
     }
 
-    /// <summary>A method actor on another node: its address (to fail calls when the node is lost) and reference.</summary>
-    public sealed record Target(Address Node, IActorRef Actor, TimeSpan? Timeout, AccessRule Access);
+    /// <summary>
+    /// A method actor on another node: its address (to fail calls when the node is lost) and reference;
+    /// <see cref="Sequential"/>: one connection's calls run one at a time.
+    /// </summary>
+    public sealed record Target(Address Node, IActorRef Actor, TimeSpan? Timeout, AccessRule Access, bool Sequential);
 }

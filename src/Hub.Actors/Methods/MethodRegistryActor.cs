@@ -25,14 +25,16 @@ internal sealed class MethodRegistryActor : ReceiveActor
     private readonly HashSet<Address> _unreachable = [];
     private IReadOnlyDictionary<string, string> _entries = new Dictionary<string, string>();
 
-    public MethodRegistryActor(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access)> localMethods)
+    public MethodRegistryActor(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access, bool Sequential)> localMethods)
     {
         _runtime = runtime;
 
-        // One line per method: name, timeout in ms (empty for the default), and the declared access rule.
+        // One line per method: name, timeout in ms (empty for the default), the declared access rule, and "s" when
+        // one connection's calls run one at a time.
         var entry = string.Join('\n', localMethods.Select(m => m.Key
             + "\t" + (m.Value.Timeout is { } t ? ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : string.Empty)
-            + "\t" + m.Value.Access.Summary()));
+            + "\t" + m.Value.Access.Summary()
+            + "\t" + (m.Value.Sequential ? "s" : string.Empty)));
         _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, map => map.SetItem(_cluster, NodeKey(_cluster.SelfAddress), entry)));
         _replicator.Tell(Dsl.Subscribe(Key, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
@@ -72,7 +74,7 @@ internal sealed class MethodRegistryActor : ReceiveActor
         Receive<IUpdateFailure>(failure => _log.Error("Publishing this node's methods failed: {Reason}", failure));
     }
 
-    public static Props Props(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access)> localMethods) =>
+    public static Props Props(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access, bool Sequential)> localMethods) =>
         Akka.Actor.Props.Create(() => new MethodRegistryActor(runtime, localMethods));
 
     /// <summary>The directory entry of a node: its address as text.</summary>
@@ -120,7 +122,7 @@ internal sealed class MethodRegistryActor : ReceiveActor
                     remote[name] = targets = [];
                 }
 
-                targets.Add(new MethodDirectory.Target(node, actor, timeout, AccessRule.FromSummary(parts.Length > 2 ? parts[2] : string.Empty)));
+                targets.Add(new MethodDirectory.Target(node, actor, timeout, AccessRule.FromSummary(parts.Length > 2 ? parts[2] : string.Empty), parts.Length > 3 && parts[3] == "s"));
             }
         }
 

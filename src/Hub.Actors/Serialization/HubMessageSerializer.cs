@@ -50,6 +50,8 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
                 case TopicProtocol.Deliver deliver:
                     writer.Write(deliver.Topic);
                     WriteBytes(writer, deliver.EncodedFrame);
+                    writer.Write(deliver.Origin);
+                    writer.Write(deliver.Stamp);
                     break;
                 case MethodProtocol.Invoke invoke:
                     writer.Write(invoke.CallKey);
@@ -96,7 +98,7 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         return manifest switch
         {
-            DeliverManifest => new TopicProtocol.Deliver(reader.ReadString(), ReadBytes(reader)!),
+            DeliverManifest => new TopicProtocol.Deliver(reader.ReadString(), ReadBytes(reader)!, reader.ReadInt32(), reader.ReadInt64()),
             InvokeManifest => ReadInvoke(reader),
             CompletedManifest => new MethodProtocol.Completed(reader.ReadInt64(), ReadBytes(reader)),
             CallClientManifest => new ConnectionProtocol.CallClient(reader.ReadString(), ReadJson(reader)),

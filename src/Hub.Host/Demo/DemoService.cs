@@ -28,7 +28,7 @@ public static class DemoService
             .AddMethod("divide", Divide)
             .AddMethod("computer_says_no", ComputerSaysNo)
             .AddMethod("sleep", SleepAsync)
-            .AddMethod("publish", PublishAsync)
+            .AddMethod("publish", PublishAsync).Sequential()
             .AddMethod("whoami", WhoAmI).RequireLogin()
             .AddTopic("demo")
             .AddTopic("bench")

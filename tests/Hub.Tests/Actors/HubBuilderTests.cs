@@ -29,6 +29,25 @@ public sealed class HubBuilderTests
     }
 
     [Fact]
+    public void Sequential_applies_to_the_methods_registered_just_before_it_of_any_kind()
+    {
+        Assert.Throws<InvalidOperationException>(() => new HubBuilder().Sequential());
+        Assert.Throws<InvalidOperationException>(() => new HubBuilder().AddTopic("t").Sequential());
+
+        var methods = new HubBuilder()
+            .AddMethod("m", () => 1).Sequential()
+            .AddMethod("n", () => 2)
+            .AddMethodActor("a", Props.Empty).Sequential()
+            .AddMethods(new OrderedService(), prefix: "s")
+            .AddMethod("l", [Sequential] () => 3)
+            .BuildMethods(new HubSettings());
+
+        Assert.Equal(
+            [("m", true), ("n", false), ("a", true), ("s.one", true), ("s.two", true), ("l", true)],
+            methods.Select(m => (m.Name, m.Sequential)));
+    }
+
+    [Fact]
     public void AddMethod_with_a_name_merely_starting_with_rpc_is_accepted()
     {
         var builder = new HubBuilder();
@@ -225,5 +244,15 @@ public sealed class HubBuilderTests
         private readonly string[] _topics = [];
 
         public string[] subscribe() => _topics;
+    }
+
+    [Sequential]
+    private sealed class OrderedService
+    {
+        private readonly int _base = 1;
+
+        public int One() => _base;
+
+        public int Two() => _base + 1;
     }
 }

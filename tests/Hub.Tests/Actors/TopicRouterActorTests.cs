@@ -10,7 +10,12 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
 {
     private static readonly byte[] Frame = "{\"jsonrpc\":\"2.0\",\"method\":\"prices\",\"params\":{\"p\":1}}"u8.ToArray();
 
+    private long _stamp;
+
     private IActorRef Mediator => DistributedPubSub.Get(Sys).Mediator;
+
+    /// <summary>This node as a publisher (<see cref="TopicProtocol.Deliver.Origin"/>).</summary>
+    private int Origin => Akka.Cluster.Cluster.Get(Sys).SelfUniqueAddress.Uid;
 
     [Fact]
     public async Task Subscribe_answers_Subscribed_for_the_topic()
@@ -146,9 +151,95 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
     }
 
     [Fact]
+    public async Task Publication_arriving_while_the_retained_value_is_read_reaches_the_new_subscriber()
+    {
+        await StoreAsync("prices", Frame);
+        var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
+        await SubscribeAsync(router);
+        var later = CreateTestProbe();
+        var newer = "{\"jsonrpc\":\"2.0\",\"method\":\"prices\",\"params\":{\"p\":2}}"u8.ToArray();
+
+        // Sent by its publisher while the retained value is read; its own store has not reached the replica yet.
+        router.Tell(new TopicProtocol.Subscribe("prices", later.Ref));
+        router.Tell(new TopicProtocol.Deliver("prices", newer, Origin, NextStamp()));
+
+        Assert.Equal(Frame, (await later.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max)).Retained);
+        Assert.Same(newer, (await later.ExpectMsgAsync<TopicProtocol.Deliver>(Waits.Max)).EncodedFrame);
+    }
+
+    [Fact]
+    public async Task Publication_not_newer_than_the_retained_value_does_not_reach_the_new_subscriber()
+    {
+        var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
+        await SubscribeAsync(router);
+        var stamp = NextStamp();
+        await RetainedValues.StoreAsync(Sys, "prices", Frame, stamp, Waits.Max);
+        var later = CreateTestProbe();
+
+        // The retained publication itself, still on its way when the value was read, then one after it.
+        router.Tell(new TopicProtocol.Subscribe("prices", later.Ref));
+        router.Tell(new TopicProtocol.Deliver("prices", Frame, Origin, stamp));
+        var after = new TopicProtocol.Deliver("prices", "{\"jsonrpc\":\"2.0\",\"method\":\"prices\",\"params\":[3]}"u8.ToArray(), Origin, NextStamp());
+        router.Tell(after);
+
+        Assert.Equal(Frame, (await later.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max)).Retained);
+        Assert.Same(after.EncodedFrame, (await later.ExpectMsgAsync<TopicProtocol.Deliver>(Waits.Max)).EncodedFrame);
+        await later.ExpectNoMsgAsync(Waits.Quiet);
+    }
+
+    [Fact]
+    public async Task Retained_publication_missed_while_joining_the_cluster_topic_is_delivered_by_the_catch_up_read()
+    {
+        var mediator = CreateTestProbe();
+        var router = Sys.ActorOf(TopicRouterActor.Props("prices", mediator.Ref));
+        var connection = await SubscribeThroughAsync(router, mediator);
+
+        // Stored and sent on another node that had not yet heard of this node's subscription: never delivered here.
+        await StoreAsync("prices", Frame);
+
+        var caughtUp = await connection.ExpectMsgAsync<TopicProtocol.Deliver>(TimeSpan.FromSeconds(10));
+        Assert.Equal(Frame, caughtUp.EncodedFrame);
+        await connection.ExpectNoMsgAsync(Waits.Quiet);
+    }
+
+    [Fact]
+    public async Task Retained_publication_delivered_live_is_not_delivered_again_by_the_catch_up_read()
+    {
+        var mediator = CreateTestProbe();
+        var router = Sys.ActorOf(TopicRouterActor.Props("prices", mediator.Ref));
+        var connection = await SubscribeThroughAsync(router, mediator);
+        var stamp = NextStamp();
+        await RetainedValues.StoreAsync(Sys, "prices", Frame, stamp, Waits.Max);
+
+        router.Tell(new TopicProtocol.Deliver("prices", Frame, Origin, stamp));
+
+        await connection.ExpectMsgAsync<TopicProtocol.Deliver>(Waits.Max);
+        await connection.ExpectNoMsgAsync(TimeSpan.FromSeconds(4));
+    }
+
+    [Fact]
+    public async Task Resubscribing_connection_is_answered_for_both_subscriptions_and_only_the_new_one_gets_deliveries()
+    {
+        var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
+        var connection = CreateTestProbe();
+        var first = new RecordingSink();
+        var second = new RecordingSink();
+
+        router.Tell(new TopicProtocol.Subscribe("prices", connection.Ref, first));
+        router.Tell(new TopicProtocol.Subscribe("prices", connection.Ref, second));
+        router.Tell(new TopicProtocol.Unsubscribe("prices", connection.Ref, first));
+        router.Tell(new TopicProtocol.Deliver("prices", Frame, Origin, NextStamp()));
+
+        var answers = new[] { await connection.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max), await connection.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max) };
+        Assert.Equal([first, second], answers.Select(a => a.Sink));
+        await second.Received.Task.WaitAsync(Waits.Max);
+        Assert.Empty(first.Frames);
+    }
+
+    [Fact]
     public async Task Retained_value_comes_with_Subscribed()
     {
-        await RetainedValues.StoreAsync(Sys, "prices", Frame, Waits.Max, CancellationToken.None);
+        await StoreAsync("prices", Frame);
         var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
         var connection = CreateTestProbe();
 
@@ -163,7 +254,7 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
     {
         var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
         await SubscribeAsync(router);
-        await RetainedValues.StoreAsync(Sys, "prices", Frame, Waits.Max, CancellationToken.None);
+        await StoreAsync("prices", Frame);
         var later = CreateTestProbe();
 
         router.Tell(new TopicProtocol.Subscribe("prices", later.Ref));
@@ -175,8 +266,8 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
     [Fact]
     public async Task Cleared_retained_value_gives_Subscribed_without_one()
     {
-        await RetainedValues.StoreAsync(Sys, "prices", Frame, Waits.Max, CancellationToken.None);
-        await RetainedValues.StoreAsync(Sys, "prices", null, Waits.Max, CancellationToken.None);
+        await StoreAsync("prices", Frame);
+        await StoreAsync("prices", null);
         var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
         var connection = CreateTestProbe();
 
@@ -189,7 +280,7 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
     [Fact]
     public async Task Retained_value_of_another_topic_is_not_given()
     {
-        await RetainedValues.StoreAsync(Sys, "news", Frame, Waits.Max, CancellationToken.None);
+        await StoreAsync("news", Frame);
         var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
         var connection = CreateTestProbe();
 
@@ -219,5 +310,28 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
         mediator.Reply(new SubscribeAck(subscribe));
         await connection.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max);
         return connection;
+    }
+
+    /// <summary>A stamp later than any before it in this test, as a publisher's.</summary>
+    private long NextStamp() => ++_stamp;
+
+    private Task StoreAsync(string topic, byte[]? frame) => RetainedValues.StoreAsync(Sys, topic, frame, NextStamp(), Waits.Max);
+
+    /// <summary>A subscription's sink that records what the router hands it.</summary>
+    private sealed class RecordingSink : ITopicSink
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<byte[]> Frames { get; } = new();
+
+        public TaskCompletionSource Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Deliver(TopicProtocol.Deliver deliver)
+        {
+            Frames.Enqueue(deliver.EncodedFrame);
+            Received.TrySetResult();
+        }
+
+        public void Overflow()
+        {
+        }
     }
 }

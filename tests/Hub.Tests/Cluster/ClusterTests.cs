@@ -108,6 +108,59 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task Method_with_a_custom_test_served_by_another_node_is_not_listed_and_refuses_as_unknown()
+    {
+        await using var cluster = await TestCluster.StartAsync((node, hub) =>
+        {
+            if (node == 2)
+            {
+                hub.AddMethod("open_on_c", () => "open").AddMethod("tested_on_c", () => "secret").Require(user => user.Name == "alice");
+            }
+        });
+        await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("tested_on_c")));
+
+        var methods = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"get_methods\",\"id\":1}");
+        var call = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"tested_on_c\",\"id\":2}");
+
+        Assert.Contains("\"open_on_c\"", methods, StringComparison.Ordinal);
+        Assert.DoesNotContain("tested_on_c", methods, StringComparison.Ordinal);
+        Assert.Equal("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,\"message\":\"Method not found\"},\"id\":2}", call);
+    }
+
+    [Fact]
+    public async Task Sequential_method_served_by_another_node_runs_a_connections_calls_in_arrival_order()
+    {
+        var order = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        await using var cluster = await TestCluster.StartAsync((node, hub) =>
+        {
+            if (node == 2)
+            {
+                hub.AddMethod("step_on_c", async (int n) =>
+                {
+                    await Task.Delay(n == 0 ? 200 : 1);
+                    order.Enqueue(n);
+                    return n;
+                }).Sequential();
+            }
+        });
+        await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("step_on_c")));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await onA.SendAsync($$"""{"jsonrpc":"2.0","method":"step_on_c","params":[{{i}}],"id":{{i}}}""");
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal($$"""{"jsonrpc":"2.0","result":{{i}},"id":{{i}}}""", await onA.ReceiveAsync());
+        }
+
+        Assert.Equal(Enumerable.Range(0, 5), order);
+    }
+
+    [Fact]
     public async Task Calls_in_flight_to_a_node_that_stops_get_32003()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

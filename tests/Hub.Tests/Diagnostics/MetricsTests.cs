@@ -48,6 +48,19 @@ public sealed class MetricsTests : IClassFixture<MetricsHubFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Call_of_a_method_the_caller_may_not_use_is_counted_as_an_unknown_method()
+    {
+        var before = await MetricsScrape.GetAsync(_http);
+        await using var socket = await RawSocket.ConnectAsync(_hub.WebSocketUri);
+
+        await socket.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"whoami\",\"id\":1}");
+
+        var after = await MetricsScrape.UntilAsync(
+            _http, scrape => Calls(scrape, "unknown", "-32601") == Calls(before, "unknown", "-32601") + 1, "the call as method=\"unknown\"");
+        Assert.Equal(Calls(before, "whoami", "-32601"), Calls(after, "whoami", "-32601"));
+    }
+
+    [Fact]
     public async Task Unknown_method_names_do_not_become_label_values()
     {
         var name = "made_up_" + Guid.NewGuid().ToString("N");

@@ -84,7 +84,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             server.BaseUri = await listening.Task.WaitAsync(StartTimeout, cancellationToken);
-            if (kind == "hub")
+            if (kind.StartsWith("hub", StringComparison.Ordinal))
             {
                 await server.WaitUntilReadyAsync(cancellationToken);
             }
@@ -136,6 +136,14 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private static string Locate(string kind)
     {
+        // Another build of the hub, to compare two versions in one run: HUB_BENCH_BASE names the folder of its Hub.Host.dll.
+        if (kind == "hub-base")
+        {
+            var folder = Environment.GetEnvironmentVariable("HUB_BENCH_BASE")
+                ?? throw new ArgumentException("target 'hub-base' needs HUB_BENCH_BASE: the folder of another build's Hub.Host.dll", nameof(kind));
+            return Path.Combine(folder, "Hub.Host.dll");
+        }
+
         // The same configuration the bench was built in: .../bin/<Configuration>/<tfm>/
         var tfmFolder = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = tfmFolder.Parent?.Name ?? "Release";

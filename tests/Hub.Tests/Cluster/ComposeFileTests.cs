@@ -262,6 +262,40 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Nginx_access_log_writes_the_path_without_the_query_string()
+    {
+        var nginx = Nginx.Value;
+        var formats = Regex.Matches(nginx, @"\blog_format\s+(?<name>[\w-]+)\s+(?<body>[^;]*);", RegexOptions.CultureInvariant)
+            .ToDictionary(match => match.Groups["name"].Value, match => match.Groups["body"].Value, StringComparer.Ordinal);
+        var logs = Regex.Matches(nginx, @"\baccess_log\s+(?<args>[^;]*);", RegexOptions.CultureInvariant)
+            .Select(match => match.Groups["args"].Value.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+
+        // Without an access_log line nginx writes its "combined" format, whose $request holds the query, and so
+        // the access_token a browser's WebSocket sends there.
+        Assert.NotEmpty(logs);
+        foreach (var args in logs)
+        {
+            if (args is ["off"])
+            {
+                continue;
+            }
+
+            Assert.True(args.Length >= 2 && formats.ContainsKey(args[1]), $"access_log {string.Join(' ', args)} does not name a log_format of this file (nginx's default, combined, logs the query).");
+        }
+
+        Assert.NotEmpty(formats);
+        foreach (var (name, body) in formats)
+        {
+            var variables = Regex.Matches(body, @"\$\{?(?<name>\w+)", RegexOptions.CultureInvariant).Select(match => match.Groups["name"].Value).ToList();
+            var leaking = variables.Where(variable => variable is "request" or "request_uri" or "args" or "query_string" or "is_args" or "http_referer" or "http_cookie" or "http_authorization"
+                || variable.StartsWith("arg_", StringComparison.Ordinal) || variable.StartsWith("cookie_", StringComparison.Ordinal)).ToList();
+            Assert.True(leaking.Count == 0, $"log_format {name} writes ${string.Join(", $", leaking)}, which can hold a token.");
+            Assert.Contains("uri", variables);
+        }
+    }
+
+    [Fact]
     public void Compose_reader_reads_nested_mappings_lists_and_quoted_scalars()
     {
         const string Yaml = """

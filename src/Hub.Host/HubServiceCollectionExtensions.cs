@@ -105,7 +105,7 @@ public static class HubServiceCollectionExtensions
                         : null;
                     if (HubJwt.UsesDevelopmentKey(options.Auth))
                     {
-                        HubHostLog.DevelopmentKey(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Auth"));
+                        HubHostLog.DevelopmentKey(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Auth"), HubJwt.DevelopmentKeyFile(options.Auth));
                     }
 
                     var runtime = HubRuntime.Start(system, hub, settings, authenticator);

@@ -134,6 +134,21 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_refuses_to_start_without_a_signing_key()
+    {
+        foreach (var (name, service) in HubServices())
+        {
+            var environment = EnvironmentOf(name, service);
+
+            // "${VAR:?message}" makes docker compose stop with the message when VAR is unset or empty; an empty key
+            // would leave each node with a development key of its own.
+            Assert.True(environment.TryGetValue("HUB_AUTH__SIGNING_KEY", out var key), $"{name} does not set HUB_AUTH__SIGNING_KEY.");
+            Assert.StartsWith("${HUB_SIGNING_KEY:?", key, StringComparison.Ordinal);
+            Assert.EndsWith("}", key, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Cluster_script_sets_the_variables_compose_sets()
     {
         var script = ReadText(ClusterScript);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Host.Configuration;
 
@@ -54,6 +55,10 @@ public sealed class HubHostOptions
 
     /// <summary>Authentication of connections and tokens.</summary>
     public HubAuthOptions Auth { get; set; } = new();
+
+    /// <summary>Who may read <c>/metrics</c>.</summary>
+    [ValidateObjectMembers]
+    public HubMetricsOptions Metrics { get; set; } = new();
 
     /// <summary>Cluster settings of this node.</summary>
     public HubClusterOptions Cluster { get; set; } = new();

@@ -41,7 +41,16 @@ internal static class DevelopmentKey
             throw new InvalidOperationException($"The development signing key {path} is open to other users: restrict it to yours (chmod 600) or delete it to get a new one.");
         }
 
-        var key = File.ReadAllText(path).Trim();
+        // A process that created the file a moment ago may still be writing it; its key is whole once the line ends.
+        // Nothing signals that across processes, so look again briefly (a few microseconds of writing, in practice).
+        var text = File.ReadAllText(path);
+        for (var attempt = 0; !text.EndsWith('\n') && attempt < 100; attempt++)
+        {
+            Thread.Sleep(10);
+            text = File.ReadAllText(path);
+        }
+
+        var key = text.Trim();
         return key.Length >= 32
             ? key
             : throw new InvalidOperationException($"The development signing key {path} holds no key of 32 or more characters: delete it to get a new one.");
@@ -59,9 +68,9 @@ internal static class DevelopmentKey
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        // Written whole to a file of its own, then linked into place: a hub or token command starting at the same
-        // time (three nodes of scripts/cluster.sh) either wins or finds the file complete, and all use the one key.
-        var pending = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        // CreateNew (O_EXCL) lets exactly one of the processes starting at once (three nodes of scripts/cluster.sh)
+        // make the file; the others read its key. Not File.Move to a new name: without overwrite it checks that the
+        // name is free and then renames, so two creators can both succeed, and the second replaces the first's key.
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -70,22 +79,13 @@ internal static class DevelopmentKey
 
         try
         {
-            using (var stream = new FileStream(pending, options))
-            {
-                stream.Write(System.Text.Encoding.ASCII.GetBytes(Base64Url(RandomNumberGenerator.GetBytes(32)) + "\n"));
-                stream.Flush(flushToDisk: true);
-            }
-
-            // Without overwrite, Move fails when the file exists (on Unix by link(2), which is atomic).
-            File.Move(pending, path, overwrite: false);
+            using var stream = new FileStream(path, options);
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(Base64Url(RandomNumberGenerator.GetBytes(32)) + "\n"));
+            stream.Flush(flushToDisk: true);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another process made it first: use theirs.
-        }
-        finally
-        {
-            File.Delete(pending);
         }
     }
 

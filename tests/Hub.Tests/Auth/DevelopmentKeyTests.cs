@@ -87,7 +87,7 @@ public sealed class DevelopmentKeyTests : IDisposable
     [Fact]
     public async Task Creators_racing_for_a_new_key_file_all_end_with_the_one_key()
     {
-        for (var round = 0; round < 20; round++)
+        for (var round = 0; round < 50; round++)
         {
             var path = Path.Combine(_directory, "race-" + round, "signing-key");
             using var start = new Barrier(8);
@@ -115,6 +115,24 @@ public sealed class DevelopmentKeyTests : IDisposable
         File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         var error = Assert.Throws<InvalidOperationException>(() => HubJwt.SigningKey(new HubAuthOptions { DevelopmentKeyFile = KeyFile }));
+
+        Assert.Contains(KeyFile, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Key_file_left_empty_by_a_creator_that_died_is_refused_with_its_path()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(KeyFile)!);
+        using (File.Create(KeyFile))
+        {
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => DevelopmentKey.LoadOrCreate(KeyFile));
 
         Assert.Contains(KeyFile, error.Message, StringComparison.Ordinal);
     }

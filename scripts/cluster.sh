@@ -10,6 +10,9 @@
 #   scripts/cluster.sh down      SIGTERM to every node (they drain and leave the cluster), SIGKILL past the grace.
 #   scripts/cluster.sh status    each node: pid, running or not, /readyz answer, endpoint.
 #
+# Tokens: the nodes run as you and, unless HUB_AUTH__SIGNING_KEY (or HUB_AUTH__SIGNING_KEY_FILE) is set in the
+# environment of `up`, share your development key (~/.config/hub/signing-key, made by the first node that needs
+# it), so `dotnet run --project src/Hub.Host -- token --user NAME` mints tokens every node accepts.
 # Pids, ports and logs are kept in .cluster/ at the repository root (node<i>.pid, node<i>.ports, node<i>.log).
 # Switches (environment):
 #   HUB_CLUSTER_SKIP_BUILD=1     do not build; run the newest Hub.Host.dll already built (Release or Debug)
@@ -27,7 +30,7 @@ PROJECT="src/Hub.Host/Hub.Host.csproj"
 BIN="src/Hub.Host/bin"
 
 usage() {
-    sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 

@@ -27,6 +27,12 @@ public sealed class HubBuilder
     /// <summary>The names <c>get_methods</c> lists first, in this order (PROTOCOL.md section 5).</summary>
     internal static readonly string[] BuiltIns = ["get_methods", "get_topics", "get_subscriptions", "subscribe", "unsubscribe"];
 
+    /// <summary>
+    /// Names no registered method may take: the listed built-ins, and <c>login</c>, a built-in the connection answers
+    /// itself (unlisted, PROTOCOL.md fixes the list), which would hide a method of that name without a word.
+    /// </summary>
+    private static readonly string[] ReservedNames = [.. BuiltIns, "login"];
+
     /// <summary>C# method names become the protocol's snake_case: <c>Add</c> is <c>add</c>, <c>GetData</c> is <c>get_data</c>.</summary>
     private static readonly SnakeCaseNamingStrategy MethodNames = new();
 
@@ -51,7 +57,9 @@ public sealed class HubBuilder
     /// are supplied by the hub, and a <c>[RawParams] JToken?</c> parameter receives params as sent. It may return
     /// a value, <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.
     /// </summary>
-    /// <param name="name">The method name clients call. Names starting with <c>rpc.</c> and the built-in names are refused.</param>
+    /// <param name="name">The method name clients call. Names starting with <c>rpc.</c> and the built-in names
+    /// (<c>get_methods</c>, <c>get_topics</c>, <c>get_subscriptions</c>, <c>subscribe</c>, <c>unsubscribe</c>,
+    /// <c>login</c>) are refused.</param>
     /// <param name="handler">The handler.</param>
     /// <param name="timeout">This method's timeout; default: <c>hub.method-timeout</c> (30 s).</param>
     /// <exception cref="ArgumentException">The name is empty, reserved or already registered.</exception>
@@ -72,7 +80,7 @@ public sealed class HubBuilder
     /// separator: <c>hub.method-separator</c>, default <c>"."</c>), or just <c>method_name</c> without a prefix.
     /// Binding is as in <see cref="AddMethod"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The type has overloads of one name, or a name clashes.</exception>
+    /// <exception cref="ArgumentException">The type has overloads of one name, or a name clashes or is reserved (without a prefix; with one, when the hub is built).</exception>
     public HubBuilder AddMethods(object service, string? prefix = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -277,9 +285,9 @@ public sealed class HubBuilder
             throw new ArgumentException($"Method names starting with 'rpc.' are reserved by JSON-RPC 2.0: '{name}'.", nameof(name));
         }
 
-        if (BuiltIns.Contains(name, StringComparer.Ordinal))
+        if (ReservedNames.Contains(name, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"'{name}' is a built-in method.", nameof(name));
+            throw new ArgumentException($"'{name}' is a built-in method; its name is reserved.", nameof(name));
         }
     }
 

@@ -4,6 +4,6 @@ namespace Hub.Host;
 
 internal static partial class HubHostLog
 {
-    [LoggerMessage(1, LogLevel.Warning, "No Hub:Auth:SigningKey is configured: tokens are checked against the PUBLIC development key, so anyone can mint one. Set Hub:Auth:SigningKey (or Hub:Auth:SigningKeyFile) before exposing this hub.")]
-    public static partial void DevelopmentKey(ILogger logger);
+    [LoggerMessage(1, LogLevel.Warning, "No Hub:Auth:SigningKey is configured: tokens are checked against this user's development key, kept in {Path} (the token command signs with it too). Nodes of a cluster on other machines or users need one shared key: set Hub:Auth:SigningKey or SigningKeyFile.")]
+    public static partial void DevelopmentKey(ILogger logger, string path);
 }

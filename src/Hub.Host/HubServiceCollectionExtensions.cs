@@ -105,7 +105,7 @@ public static class HubServiceCollectionExtensions
                         : null;
                     if (HubJwt.UsesDevelopmentKey(options.Auth))
                     {
-                        HubHostLog.DevelopmentKey(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Auth"));
+                        HubHostLog.DevelopmentKey(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Auth"), HubJwt.DevelopmentKeyFile(options.Auth));
                     }
 
                     var runtime = HubRuntime.Start(system, hub, settings, authenticator, sp.GetRequiredService<ILoggerFactory>());
@@ -169,7 +169,8 @@ public static class HubServiceCollectionExtensions
     /// <summary>
     /// Maps <c>GET /metrics</c>: the hub's metrics (meter <c>Hub</c>: connections, calls by method and outcome, call
     /// durations, notifications, slow-consumer disconnects, cluster members), ASP.NET Core's and the runtime's, in
-    /// the Prometheus text format. Needs <see cref="AddHub"/>, which registers the exporter.
+    /// the Prometheus text format. Needs <see cref="AddHub"/>, which registers the exporter. Served to anyone unless
+    /// <c>Hub:Metrics</c> (<see cref="HubMetricsOptions"/>) requires a permission or a port of its own.
     /// </summary>
     public static IEndpointConventionBuilder MapHubMetrics(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)
     {

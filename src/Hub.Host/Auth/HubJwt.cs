@@ -14,26 +14,37 @@ namespace Hub.Host.Auth;
 /// </summary>
 public static class HubJwt
 {
-    /// <summary>
-    /// The key used when none is configured. It is public (it is in this source), so a hub using it accepts tokens
-    /// anyone can mint: the host logs a warning at startup.
-    /// </summary>
-    public const string DevelopmentKey = "hub-development-key-do-not-use-in-production-0123456789";
-
-    /// <summary>True when <paramref name="options"/> configure no key of their own.</summary>
+    /// <summary>True when <paramref name="options"/> configure no key of their own, so the development key is used.</summary>
     public static bool UsesDevelopmentKey(HubAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return string.IsNullOrEmpty(options.SigningKey) && string.IsNullOrEmpty(options.SigningKeyFile);
     }
 
-    /// <summary>The signing key: <see cref="HubAuthOptions.SigningKey"/>, the contents of its key file, or the development key.</summary>
+    /// <summary>
+    /// The file keeping the development key: <see cref="HubAuthOptions.DevelopmentKeyFile"/>, by default
+    /// <c>hub/signing-key</c> in the user's application data (<c>~/.config/hub/signing-key</c> on Linux).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">None is set and the process has no user profile.</exception>
+    public static string DevelopmentKeyFile(HubAuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return !string.IsNullOrEmpty(options.DevelopmentKeyFile) ? options.DevelopmentKeyFile
+            : DevelopmentKey.DefaultPath ?? throw new InvalidOperationException(
+                "No Hub:Auth:SigningKey is configured and there is no user profile to keep a development key in: set Hub:Auth:SigningKey, SigningKeyFile or DevelopmentKeyFile.");
+    }
+
+    /// <summary>
+    /// The signing key: <see cref="HubAuthOptions.SigningKey"/>, the contents of its key file, or else the development
+    /// key, a random key made on first use and kept in <see cref="DevelopmentKeyFile"/>, readable by the user alone.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The key is shorter than 32 bytes, or the development key file is unusable.</exception>
     public static SymmetricSecurityKey SigningKey(HubAuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var text = !string.IsNullOrEmpty(options.SigningKey) ? options.SigningKey
             : !string.IsNullOrEmpty(options.SigningKeyFile) ? File.ReadAllText(options.SigningKeyFile).Trim()
-            : DevelopmentKey;
+            : DevelopmentKey.LoadOrCreate(DevelopmentKeyFile(options));
         var bytes = Encoding.UTF8.GetBytes(text);
         if (bytes.Length < 32)
         {

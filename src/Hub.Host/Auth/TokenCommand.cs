@@ -6,7 +6,8 @@ namespace Hub.Host.Auth;
 
 /// <summary>
 /// <c>dotnet run --project src/Hub.Host -- token --user alice --permission foo [--permission bar] [--role r]
-/// [--superuser] [--expires 1h]</c>: prints a token signed with the key the host is configured with.
+/// [--superuser] [--expires 1h]</c>: prints a token signed with the key the host is configured with (without one,
+/// the user's development key, <see cref="HubJwt.DevelopmentKeyFile"/>).
 /// </summary>
 public static class TokenCommand
 {
@@ -65,7 +66,7 @@ public static class TokenCommand
         configuration.GetSection($"{HubHostOptions.Section}:Auth").Bind(options);
         if (HubJwt.UsesDevelopmentKey(options))
         {
-            error.WriteLine("warning: no Hub:Auth:SigningKey is configured; this token is signed with the public development key.");
+            error.WriteLine($"note: no Hub:Auth:SigningKey is configured; signed with this user's development key, {HubJwt.DevelopmentKeyFile(options)}, which a hub started without a key uses too.");
         }
 
         output.WriteLine(HubJwt.CreateToken(options, user, permissions, roles, superuser, lifetime));

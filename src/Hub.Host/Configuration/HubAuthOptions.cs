@@ -21,11 +21,22 @@ public sealed class HubAuthOptions
     /// <summary>Expected token audience (<c>aud</c>). Default <c>hub</c>.</summary>
     public string Audience { get; set; } = "hub";
 
-    /// <summary>HMAC-SHA256 signing key, at least 32 bytes of text. Default: none (a development key, with a warning).</summary>
+    /// <summary>
+    /// HMAC-SHA256 signing key, at least 32 bytes of text; every node of a cluster needs the same. Default: none, and
+    /// then the development key of <see cref="DevelopmentKeyFile"/>, with a warning.
+    /// </summary>
     public string? SigningKey { get; set; }
 
     /// <summary>A file whose contents are the signing key (for secrets mounted as files). Used when <see cref="SigningKey"/> is empty.</summary>
     public string? SigningKeyFile { get; set; }
+
+    /// <summary>
+    /// Where the development key is kept when neither <see cref="SigningKey"/> nor <see cref="SigningKeyFile"/> is set:
+    /// a random key, created on first use in a file only the user can read, and shared by the hubs and token
+    /// commands of that user. Default: <c>hub/signing-key</c> in the user's application data
+    /// (<c>~/.config/hub/signing-key</c> on Linux, <c>%APPDATA%\hub\signing-key</c> on Windows).
+    /// </summary>
+    public string? DevelopmentKeyFile { get; set; }
 
     /// <summary>Cookie carrying a token, for browsers. Default <c>hub_token</c>.</summary>
     public string CookieName { get; set; } = "hub_token";

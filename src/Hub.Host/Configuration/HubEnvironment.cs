@@ -5,12 +5,16 @@ namespace Hub.Host.Configuration;
 /// names: <c>HUB_MAX_MESSAGE_BYTES</c> is <c>Hub:MaxMessageBytes</c>, and the cluster's <c>HUB_HOSTNAME</c>,
 /// <c>HUB_PORT</c>, <c>HUB_PUBLIC_HOSTNAME</c>, <c>HUB_SEEDS</c> (comma-separated) and <c>HUB_ROLES</c> are
 /// <c>Hub:Cluster:*</c>; engine settings take <c>HUB_ENGINE__MAX_IN_FLIGHT</c> for <c>hub.max-in-flight</c> (and
-/// <c>HUB_ENGINE__OUTBOUND__MAX_MESSAGES</c> for <c>hub.outbound.max-messages</c>). Akka's HOCON parser reads no
+/// <c>HUB_ENGINE__OUTBOUND__MAX_MESSAGES</c> for <c>hub.outbound.max-messages</c>); <c>HUB_ALLOWED_ORIGINS</c> is
+/// comma-separated too. Akka's HOCON parser reads no
 /// environment, so this is the one way in.
 /// </summary>
 public static class HubEnvironment
 {
     private static readonly string[] ClusterKeys = ["HOSTNAME", "PORT", "PUBLIC_HOSTNAME", "SEEDS", "ROLES"];
+
+    /// <summary>Host settings that are lists, comma-separated in their variable: <c>HUB_ALLOWED_ORIGINS</c> is <c>Hub:AllowedOrigins</c>.</summary>
+    private static readonly string[] ListKeys = ["ALLOWED_ORIGINS"];
 
     /// <summary>The configuration entries the given variables stand for.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> Map(System.Collections.IDictionary variables)
@@ -46,6 +50,14 @@ public static class HubEnvironment
                 else
                 {
                     yield return new(key, value);
+                }
+            }
+            else if (ListKeys.Contains(rest, StringComparer.Ordinal))
+            {
+                var parts = (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                for (var i = 0; i < parts.Length; i++)
+                {
+                    yield return new($"{HubHostOptions.Section}:{Pascal(rest)}:{i}", parts[i]);
                 }
             }
             else

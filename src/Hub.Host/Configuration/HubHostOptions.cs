@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Host.Configuration;
 
@@ -40,8 +41,24 @@ public sealed class HubHostOptions
     /// <summary>Serve the demo methods and topics of PROTOCOL.md section 11. Default true (the runnable host only).</summary>
     public bool Demo { get; set; } = true;
 
+    /// <summary>
+    /// Origins whose pages may use the token cookie, besides the hub's own (the scheme, host and port of the
+    /// request; behind a proxy, as <c>UseForwardedHeaders</c> sets them): <c>https://app.example.com</c>, or
+    /// <c>*</c> for any, which lets every site a logged-in user visits act as that user. A WebSocket upgrade or HTTP
+    /// request whose user comes from the cookie and whose <c>Origin</c> is another answers 403; a token in the
+    /// <c>Authorization</c> header or <c>access_token</c>, which a browser never sends by itself, and a request
+    /// without <c>Origin</c> (not from a browser) are not checked. Environment: <c>HUB_ALLOWED_ORIGINS</c>,
+    /// comma-separated. Default: none (the hub's own origin only).
+    /// </summary>
+    [OriginList]
+    public string[] AllowedOrigins { get; set; } = [];
+
     /// <summary>Authentication of connections and tokens.</summary>
     public HubAuthOptions Auth { get; set; } = new();
+
+    /// <summary>Who may read <c>/metrics</c>.</summary>
+    [ValidateObjectMembers]
+    public HubMetricsOptions Metrics { get; set; } = new();
 
     /// <summary>Cluster settings of this node.</summary>
     public HubClusterOptions Cluster { get; set; } = new();

@@ -31,7 +31,7 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostO
             return;
         }
 
-        var (allowed, user) = await HubAuthentication.AuthenticateAsync(context, _options.Auth).ConfigureAwait(false);
+        var (allowed, user) = await HubAuthentication.AuthenticateAsync(context, _options).ConfigureAwait(false);
         if (!allowed)
         {
             return;

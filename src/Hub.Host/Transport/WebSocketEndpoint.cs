@@ -31,7 +31,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
             return;
         }
 
-        var (allowed, user) = await HubAuthentication.AuthenticateAsync(context, _options.Auth).ConfigureAwait(false);
+        var (allowed, user) = await HubAuthentication.AuthenticateAsync(context, _options).ConfigureAwait(false);
         if (!allowed)
         {
             return;

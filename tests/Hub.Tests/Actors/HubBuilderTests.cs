@@ -63,11 +63,53 @@ public sealed class HubBuilderTests
     [InlineData("get_subscriptions")]
     [InlineData("subscribe")]
     [InlineData("unsubscribe")]
+    [InlineData("login")]
     public void AddMethod_with_a_built_in_name_is_refused(string name)
     {
         var builder = new HubBuilder();
 
         Assert.Throws<ArgumentException>(() => builder.AddMethod(name, () => 1));
+    }
+
+    [Theory]
+    [InlineData("get_methods")]
+    [InlineData("login")]
+    [InlineData("rpc.discover")]
+    public void Refusal_of_a_reserved_name_names_it(string name)
+    {
+        var builder = new HubBuilder();
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddMethod(name, () => 1));
+
+        Assert.Contains("'" + name + "'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddMethodActor_named_login_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddMethodActor("login", Props.Empty));
+
+        Assert.Contains("'login'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddMethods_without_a_prefix_of_a_Login_method_is_refused()
+    {
+        var builder = new HubBuilder();
+
+        var error = Assert.Throws<ArgumentException>(() => builder.AddMethods(new LoginService()));
+
+        Assert.Contains("'login'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddMethods_with_a_prefix_of_a_Login_method_is_accepted()
+    {
+        var builder = new HubBuilder().AddMethods(new LoginService(), prefix: "account");
+
+        Assert.Equal("account.login", Assert.Single(builder.BuildMethods(new HubSettings())).Name);
     }
 
     [Fact]
@@ -237,6 +279,13 @@ public sealed class HubBuilderTests
         public int Add(int a, int b) => a + b + _offset;
 
         public double Add(double a, double b) => a + b + _offset;
+    }
+
+    private sealed class LoginService
+    {
+        private readonly string _user = "alice";
+
+        public string Login(string password) => password.Length > 0 ? _user : string.Empty;
     }
 
     private sealed class BuiltInClashService

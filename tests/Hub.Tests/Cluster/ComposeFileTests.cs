@@ -134,6 +134,21 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_refuses_to_start_without_a_signing_key()
+    {
+        foreach (var (name, service) in HubServices())
+        {
+            var environment = EnvironmentOf(name, service);
+
+            // "${VAR:?message}" makes docker compose stop with the message when VAR is unset or empty; an empty key
+            // would leave each node with a development key of its own.
+            Assert.True(environment.TryGetValue("HUB_AUTH__SIGNING_KEY", out var key), $"{name} does not set HUB_AUTH__SIGNING_KEY.");
+            Assert.StartsWith("${HUB_SIGNING_KEY:?", key, StringComparison.Ordinal);
+            Assert.EndsWith("}", key, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Cluster_script_sets_the_variables_compose_sets()
     {
         var script = ReadText(ClusterScript);
@@ -259,6 +274,40 @@ public sealed class ComposeFileTests
         Assert.Matches(@"\bmap\s+\$http_upgrade\s+\$connection_upgrade\s*\{", nginx);
         Assert.True(readTimeout.Success, "nginx.conf sets no proxy_read_timeout (the default, 60 s, cuts idle WebSockets).");
         Assert.True(NginxDuration(readTimeout.Groups["value"].Value) > new HubHostOptions().KeepAliveTimeout, $"proxy_read_timeout {readTimeout.Groups["value"].Value} must exceed the hub's keep-alive timeout.");
+    }
+
+    [Fact]
+    public void Nginx_access_log_writes_the_path_without_the_query_string()
+    {
+        var nginx = Nginx.Value;
+        var formats = Regex.Matches(nginx, @"\blog_format\s+(?<name>[\w-]+)\s+(?<body>[^;]*);", RegexOptions.CultureInvariant)
+            .ToDictionary(match => match.Groups["name"].Value, match => match.Groups["body"].Value, StringComparer.Ordinal);
+        var logs = Regex.Matches(nginx, @"\baccess_log\s+(?<args>[^;]*);", RegexOptions.CultureInvariant)
+            .Select(match => match.Groups["args"].Value.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+
+        // Without an access_log line nginx writes its "combined" format, whose $request holds the query, and so
+        // the access_token a browser's WebSocket sends there.
+        Assert.NotEmpty(logs);
+        foreach (var args in logs)
+        {
+            if (args is ["off"])
+            {
+                continue;
+            }
+
+            Assert.True(args.Length >= 2 && formats.ContainsKey(args[1]), $"access_log {string.Join(' ', args)} does not name a log_format of this file (nginx's default, combined, logs the query).");
+        }
+
+        Assert.NotEmpty(formats);
+        foreach (var (name, body) in formats)
+        {
+            var variables = Regex.Matches(body, @"\$\{?(?<name>\w+)", RegexOptions.CultureInvariant).Select(match => match.Groups["name"].Value).ToList();
+            var leaking = variables.Where(variable => variable is "request" or "request_uri" or "args" or "query_string" or "is_args" or "http_referer" or "http_cookie" or "http_authorization"
+                || variable.StartsWith("arg_", StringComparison.Ordinal) || variable.StartsWith("cookie_", StringComparison.Ordinal)).ToList();
+            Assert.True(leaking.Count == 0, $"log_format {name} writes ${string.Join(", $", leaking)}, which can hold a token.");
+            Assert.Contains("uri", variables);
+        }
     }
 
     [Fact]

@@ -29,6 +29,16 @@ public sealed class HubEnvironmentTests
     }
 
     [Fact]
+    public void Allowed_origins_variable_maps_to_a_list_split_on_commas()
+    {
+        var mapped = Map(new Hashtable { ["HUB_ALLOWED_ORIGINS"] = "https://app.example, http://localhost:5173" });
+
+        Assert.Equal("https://app.example", mapped["Hub:AllowedOrigins:0"]);
+        Assert.Equal("http://localhost:5173", mapped["Hub:AllowedOrigins:1"]);
+        Assert.Equal(2, mapped.Count);
+    }
+
+    [Fact]
     public void Double_underscores_nest_sections()
     {
         var mapped = Map(new Hashtable { ["HUB_AUTH__SIGNING_KEY"] = "k", ["HUB_AUTH__REQUIRE_USER"] = "true" });

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Hub.Auth;
 using Hub.Connections;
+using Hub.Serialization;
 using Newtonsoft.Json.Linq;
 
 namespace Hub;
@@ -50,6 +51,7 @@ public sealed class HubCallContext
     /// <exception cref="HubRpcException">The client answered with an error.</exception>
     /// <exception cref="TimeoutException">The client did not answer in time.</exception>
     /// <exception cref="InvalidOperationException">The call came over HTTP, or the connection has closed.</exception>
+    /// <exception cref="HubPayloadTooLargeException">The client is on another node and the call is too large to get there.</exception>
     public async Task<JToken> CallClientAsync(string method, object? parameters = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -62,6 +64,11 @@ public sealed class HubCallContext
         if (token is not null and not (JArray or JObject))
         {
             throw new ArgumentException("Params must serialize to a JSON array or object.", nameof(parameters));
+        }
+
+        if (_hub is HubRuntime runtime)
+        {
+            ClusterPayload.For(runtime.System).CheckCallClient(_connection, ConnectionId, method, token);
         }
 
         var wait = timeout ?? Timeout;

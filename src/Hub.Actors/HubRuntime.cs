@@ -7,6 +7,7 @@ using Hub.Connections;
 using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
+using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -178,6 +179,9 @@ internal sealed class HubRuntime : IHub, IExtension
         {
             throw new ArgumentException("Topic data cannot be written as JSON: " + ex.Message, nameof(data), ex);
         }
+
+        // It goes to every node, retained or not: refused here rather than dropped by remoting on the way.
+        ClusterPayload.For(System).CheckNotification(topic, frame);
 
         // Told before the retained value is stored, so publishes from one caller keep their order.
         _mediator.Tell(new Publish(TopicRouterActor.ClusterTopic(topic), new TopicProtocol.Deliver(topic, frame)));

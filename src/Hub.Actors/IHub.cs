@@ -14,5 +14,6 @@ public interface IHub
     /// <param name="cancellationToken">Stops waiting for the retained value to be stored.</param>
     /// <returns>Completes once the notification is handed to the cluster (and the retained value stored).</returns>
     /// <exception cref="ArgumentException">The topic is not declared, or the data is not an object, an array or null.</exception>
+    /// <exception cref="HubPayloadTooLargeException">The notification is too large to cross between nodes; nothing was published.</exception>
     Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default);
 }

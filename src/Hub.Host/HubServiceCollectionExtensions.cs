@@ -71,7 +71,8 @@ public static class HubServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<HubHostOptions>>().Value;
             var configuration = sp.GetRequiredService<IConfiguration>();
             var engineConfig = HubSettings.DefaultConfig();
-            akka.AddHocon(HubConfig.Overrides(configuration), HoconAddMode.Prepend)
+            // Hub:Akka:Hocon may set the frame limit itself; otherwise it follows Hub:MaxMessageBytes.
+            akka.AddHocon(HubConfig.Overrides(configuration).WithFallback(HubConfig.Remoting(options.MaxMessageBytes)), HoconAddMode.Prepend)
                 .AddHocon(engineConfig, HoconAddMode.Append)
                 .AddHocon(HubConfig.ClusterHocon(), HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Hub.Protocol;
+using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
@@ -214,7 +215,9 @@ internal sealed partial class ConnectionActor
         }
 
         Timers.Cancel("client-call:" + reply.Id.Text);
-        asker.Tell(new ConnectionProtocol.ClientAnswered(reply.Result, reply.Error));
+        asker.Tell(ClusterPayload.For(Context.System).FitsClientAnswer(asker, _connectionId, reply.Result, reply.Error)
+            ? new ConnectionProtocol.ClientAnswered(reply.Result, reply.Error)
+            : new ConnectionProtocol.ClientUnavailable("The client's answer is too large to cross the cluster."));
     }
 
     private sealed class PendingSubscribe(RequestId? id, BatchReply? batch, int slot, List<string> topics)

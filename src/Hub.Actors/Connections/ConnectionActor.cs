@@ -6,6 +6,7 @@ using Hub.Auth;
 using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
+using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
@@ -268,6 +269,14 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         {
             CountRefused(HubMetrics.UnknownMethod, JsonRpcError.MethodNotFound);
             AnswerError(id, batch, slot, JsonRpcError.MethodNotFound);
+            return;
+        }
+
+        // A call that cannot reach the serving node is answered now, not left to time out.
+        if (node is not null && ClusterPayload.For(Context.System).RefuseRoutedCall(id, method, parameters, _caller) is { } tooLarge)
+        {
+            CountRefused(method, tooLarge);
+            AnswerError(id, batch, slot, tooLarge);
             return;
         }
 

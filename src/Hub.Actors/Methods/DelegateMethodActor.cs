@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Hub.Auth;
 using Hub.Protocol;
+using Hub.Serialization;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Methods;
@@ -14,6 +15,7 @@ namespace Hub.Methods;
 internal sealed class DelegateMethodActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ClusterPayload _payload = ClusterPayload.For(Context.System);
 
     public DelegateMethodActor(MethodHandler handler, IHub hub, AccessRule access, bool inline)
     {
@@ -24,7 +26,7 @@ internal sealed class DelegateMethodActor : ReceiveActor
             // Checked here, on the node that serves the method, whoever routed the call (PROTOCOL.md section 8).
             if (!access.Allows(call.Caller.User))
             {
-                replyTo.Tell(new MethodProtocol.Completed(call.CallKey, Failure(call, JsonRpcError.MethodNotFound)));
+                replyTo.Tell(_payload.Completed(replyTo, call, Failure(call, JsonRpcError.MethodNotFound)));
                 return;
             }
 
@@ -67,14 +69,14 @@ internal sealed class DelegateMethodActor : ReceiveActor
         {
             var reply = Failed(call, ex, TimedOut(ex, timeout));
             timeout?.Dispose();
-            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
+            replyTo.Tell(_payload.Completed(replyTo, call, reply));
             return;
         }
 
         if (pending.IsCompletedSuccessfully)
         {
             timeout?.Dispose();
-            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, Succeeded(call, pending.Result)));
+            replyTo.Tell(_payload.Completed(replyTo, call, Succeeded(call, pending.Result)));
             return;
         }
 
@@ -106,7 +108,7 @@ internal sealed class DelegateMethodActor : ReceiveActor
             timeout?.Dispose();
         }
 
-        replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
+        replyTo.Tell(_payload.Completed(replyTo, call, reply));
     }
 
     /// <summary>A handler's <see cref="TimeoutException"/>, or a cancellation once the call's timeout fired, is answered <c>-32001</c>.</summary>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Hub.Protocol;
+using Hub.Serialization;
 
 namespace Hub.Methods;
 
@@ -27,6 +28,7 @@ namespace Hub.Methods;
 public abstract class MethodActor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ClusterPayload _payload = ClusterPayload.For(Context.System);
 
     /// <summary>Creates the actor and starts taking calls.</summary>
     protected MethodActor()
@@ -44,7 +46,7 @@ public abstract class MethodActor : ReceiveActor
         var runtime = HubRuntime.Get(Context.System);
         if (runtime.TryGetMethod(invoke.Method, out var target) && !target.Access.Allows(invoke.Caller.User))
         {
-            replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, Encode(invoke, JsonRpcError.MethodNotFound)));
+            replyTo.Tell(_payload.Completed(replyTo, invoke, Encode(invoke, JsonRpcError.MethodNotFound)));
             return;
         }
 
@@ -74,7 +76,7 @@ public abstract class MethodActor : ReceiveActor
             crash = ex;
         }
 
-        replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, reply));
+        replyTo.Tell(_payload.Completed(replyTo, invoke, reply));
         if (crash is not null)
         {
             throw new MethodActorCrashedException(invoke.Method, crash);

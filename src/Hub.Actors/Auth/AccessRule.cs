@@ -79,25 +79,18 @@ internal sealed class AccessRule
         return this;
     }
 
-    /// <summary>The declared part as text for the cluster registry: "L" when login is required, then permissions.</summary>
-    public string Summary() => (RequiresLogin ? "L" : string.Empty) + (_permissions.Count > 0 ? ":" + string.Join(',', _permissions) : string.Empty);
-
-    /// <summary>Reads <see cref="Summary"/> back, for a method served on another node.</summary>
-    public static AccessRule FromSummary(string summary)
+    /// <summary>The declared part of a rule, for a method served on another node (its tests run there).</summary>
+    public static AccessRule Declared(bool requiresLogin, IEnumerable<string> permissions)
     {
         var rule = new AccessRule();
-        if (summary.StartsWith('L'))
+        if (requiresLogin)
         {
             rule.RequireLogin();
         }
 
-        var colon = summary.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0)
+        foreach (var permission in permissions)
         {
-            foreach (var permission in summary[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                rule.RequirePermission(permission);
-            }
+            rule.RequirePermission(permission);
         }
 
         return rule;

@@ -256,14 +256,9 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         {
             (actor, methodTimeout) = (local.Actor, local.Timeout);
         }
-        else if (_runtime.Directory.TryGetRemote(method, out var remote))
+        else if (TryGetRemote(method, out var remote))
         {
             (actor, methodTimeout, node) = (remote.Actor, remote.Timeout, remote.Node);
-            if (!_watchingNodes)
-            {
-                _watchingNodes = true;
-                Context.System.EventStream.Subscribe(Self, typeof(MethodRegistryActor.NodeLost));
-            }
         }
         else
         {
@@ -288,6 +283,29 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         _inFlight[key] = new InFlight(id, batch, slot, node, method, started, deadline);
         ScheduleSweep(deadline);
         actor.Tell(new MethodProtocol.Invoke(key, id, method, parameters, _caller, timeout));
+    }
+
+    /// <summary>
+    /// A node that serves <paramref name="method"/>, read from the directory after this actor subscribed to node
+    /// losses. The registry drops a node from the directory before it announces the loss, so a call either avoids the
+    /// node or its loss reaches this actor: never a call left to time out. Only connections that route calls
+    /// subscribe, at their first, so an idle connection pays nothing.
+    /// </summary>
+    private bool TryGetRemote(string method, out MethodDirectory.Target target)
+    {
+        if (!_runtime.Directory.TryGetRemote(method, out target))
+        {
+            return false;
+        }
+
+        if (_watchingNodes)
+        {
+            return true;
+        }
+
+        _watchingNodes = true;
+        Context.System.EventStream.Subscribe(Self, typeof(MethodRegistryActor.NodeLost));
+        return _runtime.Directory.TryGetRemote(method, out target);
     }
 
     private void OnNodeLost(MethodRegistryActor.NodeLost lost)

@@ -11,7 +11,8 @@ namespace Hub.Methods;
 /// Registrations live in Akka.DistributedData (one typed <see cref="NodeMethods"/> per node in a last-writer-wins
 /// map, written by the hub's serializer), membership comes
 /// from Akka.Cluster; a node counts only while it is Up and reachable. When a node becomes unreachable or is
-/// removed, <see cref="NodeLost"/> goes to the event stream, so connections fail their calls to it with -32003.
+/// removed, the directory drops it and then <see cref="NodeLost"/> goes to the event stream, so connections fail
+/// their calls to it with -32003.
 /// </summary>
 internal sealed class MethodRegistryActor : ReceiveActor
 {
@@ -94,8 +95,11 @@ internal sealed class MethodRegistryActor : ReceiveActor
         }
 
         _log.Info("Node {Node} is {Why}: calls in flight to it get -32003", node, why);
-        Context.System.EventStream.Publish(new NodeLost(node));
+
+        // The directory first, the announcement after: a connection subscribes to NodeLost before it reads the
+        // directory, so it either routes around the node or hears of its loss; never neither.
         Publish();
+        Context.System.EventStream.Publish(new NodeLost(node));
     }
 
     private void Publish()

@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Hub.Methods;
 using Hub.Tests.Auth;
 using Hub.Tests.Support;
 
@@ -37,5 +39,44 @@ public sealed class MethodDirectoryTests
         Assert.Equal(TimeSpan.FromMilliseconds(1500), target.Timeout);
         Assert.DoesNotContain("a", cluster.A.Runtime.Directory.Names);
         Assert.DoesNotContain("d", cluster.A.Runtime.Directory.Names);
+    }
+
+    [Fact]
+    public async Task Directory_stops_routing_to_a_lost_node_before_its_loss_is_announced()
+    {
+        await using var cluster = await TestCluster.StartAsync((node, hub) =>
+        {
+            if (node == 2)
+            {
+                hub.AddMethod("only_on_c", () => "C");
+            }
+        });
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.TryGetRemote("only_on_c", out _)));
+        var runtime = cluster.A.Runtime;
+        var announced = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Runs on the announcing thread, at the announcement: what a connection that subscribes just then, and reads
+        // the directory after subscribing, would route to.
+        var listener = new SynchronousListener(runtime.System, message =>
+        {
+            if (message is MethodRegistryActor.NodeLost)
+            {
+                announced.TrySetResult(runtime.Directory.TryGetRemote("only_on_c", out _));
+            }
+        });
+        runtime.System.EventStream.Subscribe(listener, typeof(MethodRegistryActor.NodeLost));
+        await cluster.StopAsync(cluster.C);
+
+        Assert.False(await announced.Task.WaitAsync(Waits.Max), "the directory still routed to the lost node when its loss was announced");
+    }
+
+    /// <summary>An actor reference whose Tell runs <c>onMessage</c> at once, on the sender's thread.</summary>
+    private sealed class SynchronousListener(ActorSystem system, Action<object> onMessage) : MinimalActorRef
+    {
+        public override ActorPath Path { get; } = new RootActorPath(((ExtendedActorSystem)system).Provider.DefaultAddress) / "temp" / "synchronous-listener";
+
+        public override IActorRefProvider Provider { get; } = ((ExtendedActorSystem)system).Provider;
+
+        protected override void TellInternal(object message, IActorRef sender) => onMessage(message);
     }
 }

@@ -13,6 +13,13 @@
 # Tokens: the nodes run as you and, unless HUB_AUTH__SIGNING_KEY (or HUB_AUTH__SIGNING_KEY_FILE) is set in the
 # environment of `up`, share your development key (~/.config/hub/signing-key, made by the first node that needs
 # it), so `dotnet run --project src/Hub.Host -- token --user NAME` mints tokens every node accepts.
+#
+# TLS between the nodes: set HUB_TLS_CERTIFICATE_PATH (a .pfx with the certificate and its key; relative to where
+# you run the script) and, if it has one, HUB_TLS_CERTIFICATE_PASSWORD, as docker-compose.tls.yml does:
+#   HUB_TLS_CERTIFICATE_PATH=cluster.pfx HUB_TLS_CERTIFICATE_PASSWORD=secret scripts/cluster.sh up 3
+# Every node then presents that certificate and accepts only peers that present it (akka.ssl.tcp). Either way the
+# cluster ports must not be reachable by clients: a node trusts what its peers send.
+#
 # Pids, ports and logs are kept in .cluster/ at the repository root (node<i>.pid, node<i>.ports, node<i>.log).
 # Switches (environment):
 #   HUB_CLUSTER_SKIP_BUILD=1     do not build; run the newest Hub.Host.dll already built (Release or Debug)
@@ -23,6 +30,7 @@
 
 set -euo pipefail
 
+CALLER_DIR=$PWD
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 STATE="$ROOT/.cluster"
@@ -30,7 +38,7 @@ PROJECT="src/Hub.Host/Hub.Host.csproj"
 BIN="src/Hub.Host/bin"
 
 usage() {
-    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -165,6 +173,17 @@ cmd_up() {
     [[ -f $dll ]] || fail "$dll not found"
     local dir="$ROOT/${dll%/*}"
 
+    # TLS: the nodes run from the dll's folder, so the certificate's path is made absolute (from the caller's
+    # folder); the nodes inherit both variables. Seeds stay akka.tcp://, which the nodes read as akka.ssl.tcp://.
+    local scheme=akka.tcp
+    if [[ -n ${HUB_TLS_CERTIFICATE_PATH:-} ]]; then
+        local certificate=$HUB_TLS_CERTIFICATE_PATH
+        [[ $certificate == /* ]] || certificate="$CALLER_DIR/$certificate"
+        [[ -f $certificate && -r $certificate ]] || fail "HUB_TLS_CERTIFICATE_PATH: '$certificate' is not a readable file"
+        export HUB_TLS_CERTIFICATE_PATH="$certificate"
+        scheme=akka.ssl.tcp
+    fi
+
     # Seeds as in docker-compose.yml: nodes 1 and 2, node 1 first (it forms the cluster; a restarted node 1
     # rejoins through node 2 instead of forming a second cluster).
     local seeds="akka.tcp://hub@127.0.0.1:$cluster_base"
@@ -236,7 +255,7 @@ cmd_up() {
     echo "cluster of $count node(s) ready after $((SECONDS - started))s ($dll):"
     for ((node = 1; node <= count; node++)); do
         ports_of "$node"
-        echo "  node $node  pid $(pid_of "$node")  ws://127.0.0.1:$HTTP_PORT/rpc  (cluster akka.tcp://hub@127.0.0.1:$CLUSTER_PORT)"
+        echo "  node $node  pid $(pid_of "$node")  ws://127.0.0.1:$HTTP_PORT/rpc  (cluster $scheme://hub@127.0.0.1:$CLUSTER_PORT)"
     done
     echo "stop with: scripts/cluster.sh down"
 }

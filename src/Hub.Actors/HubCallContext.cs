@@ -2,6 +2,7 @@ using Akka.Actor;
 using Hub.Auth;
 using Hub.Connections;
 using Hub.Protocol;
+using Hub.Serialization;
 using Newtonsoft.Json.Linq;
 
 namespace Hub;
@@ -52,6 +53,7 @@ public sealed class HubCallContext
     /// <exception cref="TimeoutException">The client did not answer in time.</exception>
     /// <exception cref="InvalidOperationException">The call came over HTTP, or the connection has closed.</exception>
     /// <exception cref="ArgumentException">Params are not an array or object, or the call cannot be written as JSON (NaN, Infinity, a lone surrogate).</exception>
+    /// <exception cref="HubPayloadTooLargeException">The client is on another node and the call is too large to get there.</exception>
     public async Task<JToken> CallClientAsync(string method, object? parameters = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -75,6 +77,11 @@ public sealed class HubCallContext
         catch (JsonWriteException ex)
         {
             throw new ArgumentException("The call cannot be written as JSON: " + ex.Message, ex);
+        }
+
+        if (_hub is HubRuntime runtime)
+        {
+            ClusterPayload.For(runtime.System).CheckCallClient(_connection, ConnectionId, method, token);
         }
 
         var wait = timeout ?? Timeout;

@@ -7,6 +7,7 @@ using Hub.Connections;
 using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
+using Hub.Serialization;
 using Hub.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -191,6 +192,9 @@ internal sealed class HubRuntime : IHub, IExtension
         {
             throw new ArgumentException("Topic data cannot be written as JSON: " + ex.Message, nameof(data), ex);
         }
+
+        // It goes to every node, retained or not: refused here rather than dropped by remoting on the way.
+        ClusterPayload.For(System).CheckNotification(topic, frame);
 
         // The topic's publisher keeps this node's publications in the order given here, retained ones included.
         HubMetrics.Published(topic);

@@ -18,5 +18,6 @@ public interface IHub
     /// <returns>Completes once the notification is handed to the cluster (after the retained value is stored).</returns>
     /// <exception cref="ArgumentException">The topic is not declared, or the data is not an object, an array or null.</exception>
     /// <exception cref="InvalidOperationException">The retained value could not be stored; nothing was published.</exception>
+    /// <exception cref="HubPayloadTooLargeException">The notification is too large to cross between nodes; nothing was published.</exception>
     Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default);
 }

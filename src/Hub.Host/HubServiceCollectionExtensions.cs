@@ -71,7 +71,9 @@ public static class HubServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<HubHostOptions>>().Value;
             var configuration = sp.GetRequiredService<IConfiguration>();
             var engineConfig = HubSettings.DefaultConfig();
-            akka.AddHocon(HubConfig.Overrides(configuration), HoconAddMode.Prepend)
+            var certificate = options.Cluster.Tls.Enabled ? HubClusterTls.LoadCertificate(options.Cluster.Tls) : null;
+            // Hub:Akka:Hocon may set the frame limit itself; otherwise it follows Hub:MaxMessageBytes.
+            akka.AddHocon(HubConfig.Overrides(configuration).WithFallback(HubConfig.Remoting(options.MaxMessageBytes)), HoconAddMode.Prepend)
                 .AddHocon(engineConfig, HoconAddMode.Append)
                 .AddHocon(HubConfig.ClusterHocon(), HoconAddMode.Append)
                 .ConfigureLoggers(loggers =>
@@ -79,19 +81,25 @@ public static class HubServiceCollectionExtensions
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .WithRemoting(new RemoteOptions
-                {
-                    HostName = options.Cluster.Hostname,
-                    PublicHostName = options.Cluster.PublicHostname ?? options.Cluster.Hostname,
-                    Port = options.Cluster.Port,
-                })
+                .WithRemoting(HubClusterTls.Remoting(options.Cluster, certificate))
                 .WithClustering(new ClusterOptions
                 {
-                    SeedNodes = options.Cluster.Seeds,
+                    SeedNodes = HubClusterTls.Seeds(options.Cluster),
                     Roles = options.Cluster.Roles,
                 })
                 .AddStartup((system, _) =>
                 {
+                    var clusterLog = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Cluster");
+                    var address = Cluster.Get(system).SelfAddress.ToString();
+                    if (certificate is null)
+                    {
+                        HubClusterLog.TlsOff(clusterLog, address);
+                    }
+                    else
+                    {
+                        HubClusterLog.TlsOn(clusterLog, address, certificate.Subject, certificate.Thumbprint);
+                    }
+
                     if (options.Cluster.Seeds.Length == 0)
                     {
                         // No seeds: this node forms a cluster of its own, so one command runs a working hub.

@@ -83,29 +83,20 @@ internal sealed class AccessRule
     }
 
     /// <summary>
-    /// The declared part as text for the cluster registry: "L" when login is required, "T" when it has tests, then
-    /// ":" and the permissions.
+    /// The declared part of a rule, for a method served on another node: its tests run there
+    /// (<paramref name="testedElsewhere"/>), never here.
     /// </summary>
-    public string Summary() =>
-        (RequiresLogin ? "L" : string.Empty) + (HasTests ? "T" : string.Empty) + (_permissions.Count > 0 ? ":" + string.Join(',', _permissions) : string.Empty);
-
-    /// <summary>Reads <see cref="Summary"/> back, for a method served on another node.</summary>
-    public static AccessRule FromSummary(string summary)
+    public static AccessRule Declared(bool requiresLogin, IEnumerable<string> permissions, bool testedElsewhere)
     {
-        var colon = summary.IndexOf(':', StringComparison.Ordinal);
-        var flags = colon >= 0 ? summary[..colon] : summary;
-        var rule = new AccessRule { TestedElsewhere = flags.Contains('T', StringComparison.Ordinal) };
-        if (flags.Contains('L', StringComparison.Ordinal))
+        var rule = new AccessRule { TestedElsewhere = testedElsewhere };
+        if (requiresLogin)
         {
             rule.RequireLogin();
         }
 
-        if (colon >= 0)
+        foreach (var permission in permissions)
         {
-            foreach (var permission in summary[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                rule.RequirePermission(permission);
-            }
+            rule.RequirePermission(permission);
         }
 
         return rule;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Hub.Protocol;
+using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
@@ -194,7 +195,9 @@ internal sealed partial class ConnectionActor
         }
 
         Timers.Cancel("client-call:" + reply.Id.Text);
-        asker.Tell(new ConnectionProtocol.ClientAnswered(reply.Result, reply.Error));
+        asker.Tell(ClusterPayload.For(Context.System).FitsClientAnswer(asker, _connectionId, reply.Result, reply.Error)
+            ? new ConnectionProtocol.ClientAnswered(reply.Result, reply.Error)
+            : new ConnectionProtocol.ClientUnavailable("The client's answer is too large to cross the cluster."));
     }
 
     /// <summary>A subscribe call waiting for the routers to answer each subscription it made.</summary>

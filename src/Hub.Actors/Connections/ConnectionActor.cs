@@ -6,6 +6,7 @@ using Hub.Auth;
 using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
+using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
@@ -261,19 +262,22 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         {
             (actor, methodTimeout, sequential) = (local.Actor, local.Timeout, local.Sequential);
         }
-        else if (local is null && _runtime.Directory.TryGetRemote(method, out var remote) && remote.Access.AllowsDeclared(_user))
+        else if (local is null && TryGetRemote(method, out var remote) && remote.Access.AllowsDeclared(_user))
         {
             (actor, methodTimeout, sequential, node) = (remote.Actor, remote.Timeout, remote.Sequential, remote.Node);
-            if (!_watchingNodes)
-            {
-                _watchingNodes = true;
-                Context.System.EventStream.Subscribe(Self, typeof(MethodRegistryActor.NodeLost));
-            }
         }
         else
         {
             CountRefused(HubMetrics.UnknownMethod, JsonRpcError.MethodNotFound);
             AnswerError(id, batch, slot, JsonRpcError.MethodNotFound);
+            return;
+        }
+
+        // A call that cannot reach the serving node is answered now, not left to time out.
+        if (node is not null && ClusterPayload.For(Context.System).RefuseRoutedCall(id, method, parameters, _caller) is { } tooLarge)
+        {
+            CountRefused(method, tooLarge);
+            AnswerError(id, batch, slot, tooLarge);
             return;
         }
 
@@ -331,6 +335,29 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
                 actor.Tell(invoke);
             }
         }
+    }
+
+    /// <summary>
+    /// A node that serves <paramref name="method"/>, read from the directory after this actor subscribed to node
+    /// losses. The registry drops a node from the directory before it announces the loss, so a call either avoids the
+    /// node or its loss reaches this actor: never a call left to time out. Only connections that route calls
+    /// subscribe, at their first, so an idle connection pays nothing.
+    /// </summary>
+    private bool TryGetRemote(string method, out MethodDirectory.Target target)
+    {
+        if (!_runtime.Directory.TryGetRemote(method, out target))
+        {
+            return false;
+        }
+
+        if (_watchingNodes)
+        {
+            return true;
+        }
+
+        _watchingNodes = true;
+        Context.System.EventStream.Subscribe(Self, typeof(MethodRegistryActor.NodeLost));
+        return _runtime.Directory.TryGetRemote(method, out target);
     }
 
     private void OnNodeLost(MethodRegistryActor.NodeLost lost)

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Hub.Auth;
 using Hub.Protocol;
+using Hub.Serialization;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Methods;
@@ -15,6 +16,7 @@ namespace Hub.Methods;
 internal sealed class DelegateMethodActor : ReceiveActor
 {
     private readonly MethodReply _replies;
+    private readonly ClusterPayload _payload = ClusterPayload.For(Context.System);
 
     public DelegateMethodActor(MethodHandler handler, IHub hub, MethodReply replies, AccessRule access, bool inline)
     {
@@ -26,7 +28,7 @@ internal sealed class DelegateMethodActor : ReceiveActor
             // Checked here, on the node that serves the method, whoever routed the call (PROTOCOL.md section 8).
             if (!access.Allows(call.Caller.User))
             {
-                replyTo.Tell(new MethodProtocol.Completed(call.CallKey, MethodReply.Error(call, JsonRpcError.MethodNotFound)));
+                replyTo.Tell(_payload.Completed(replyTo, call, MethodReply.Error(call, JsonRpcError.MethodNotFound)));
                 return;
             }
 
@@ -70,14 +72,14 @@ internal sealed class DelegateMethodActor : ReceiveActor
         {
             var reply = _replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
             timeout?.Dispose();
-            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
+            replyTo.Tell(_payload.Completed(replyTo, call, reply));
             return;
         }
 
         if (pending.IsCompletedSuccessfully)
         {
             timeout?.Dispose();
-            replyTo.Tell(new MethodProtocol.Completed(call.CallKey, _replies.Succeeded(call, pending.Result)));
+            replyTo.Tell(_payload.Completed(replyTo, call, _replies.Succeeded(call, pending.Result)));
             return;
         }
 
@@ -104,6 +106,6 @@ internal sealed class DelegateMethodActor : ReceiveActor
             timeout?.Dispose();
         }
 
-        replyTo.Tell(new MethodProtocol.Completed(call.CallKey, reply));
+        replyTo.Tell(_payload.Completed(replyTo, call, reply));
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Hub.Protocol;
+using Hub.Serialization;
 
 namespace Hub.Methods;
 
@@ -25,6 +26,8 @@ namespace Hub.Methods;
 /// </example>
 public abstract class MethodActor : ReceiveActor
 {
+    private readonly ClusterPayload _payload = ClusterPayload.For(Context.System);
+
     /// <summary>Creates the actor and starts taking calls.</summary>
     protected MethodActor()
     {
@@ -41,7 +44,7 @@ public abstract class MethodActor : ReceiveActor
         var runtime = HubRuntime.Get(Context.System);
         if (runtime.TryGetMethod(invoke.Method, out var target) && !target.Access.Allows(invoke.Caller.User))
         {
-            replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, MethodReply.Error(invoke, JsonRpcError.MethodNotFound)));
+            replyTo.Tell(_payload.Completed(replyTo, invoke, MethodReply.Error(invoke, JsonRpcError.MethodNotFound)));
             return;
         }
 
@@ -62,7 +65,7 @@ public abstract class MethodActor : ReceiveActor
             reply = runtime.Replies.Failed(invoke, ex, timedOut, restarting: crash is not null);
         }
 
-        replyTo.Tell(new MethodProtocol.Completed(invoke.CallKey, reply));
+        replyTo.Tell(_payload.Completed(replyTo, invoke, reply));
         if (crash is not null)
         {
             // Logged above with the call it failed; HubGuardianStrategy restarts the actor without logging it again.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
@@ -9,13 +8,17 @@ namespace Hub.Methods;
 
 /// <summary>
 /// Publishes this node's methods to the cluster and keeps the cluster-wide <see cref="MethodDirectory"/>.
-/// Registrations live in Akka.DistributedData (one entry per node in a last-writer-wins map), membership comes
+/// Registrations live in Akka.DistributedData (one typed <see cref="NodeMethods"/> per node in a last-writer-wins
+/// map, written by the hub's serializer), membership comes
 /// from Akka.Cluster; a node counts only while it is Up and reachable. When a node becomes unreachable or is
-/// removed, <see cref="NodeLost"/> goes to the event stream, so connections fail their calls to it with -32003.
+/// removed, the directory drops it and then <see cref="NodeLost"/> goes to the event stream, so connections fail
+/// their calls to it with -32003.
 /// </summary>
 internal sealed class MethodRegistryActor : ReceiveActor
 {
-    public static readonly LWWDictionaryKey<string, string> Key = new("hub-methods");
+    // A new key name with the typed value: nodes of an older build, which wrote text under "hub-methods", neither
+    // read nor overwrite it.
+    public static readonly LWWDictionaryKey<string, NodeMethods> Key = new("hub-method-directory");
 
     private readonly Cluster _cluster = Cluster.Get(Context.System);
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
@@ -23,19 +26,16 @@ internal sealed class MethodRegistryActor : ReceiveActor
     private readonly HubRuntime _runtime;
     private readonly HashSet<Address> _up = [];
     private readonly HashSet<Address> _unreachable = [];
-    private IReadOnlyDictionary<string, string> _entries = new Dictionary<string, string>();
+    private IReadOnlyDictionary<string, NodeMethods> _entries = new Dictionary<string, NodeMethods>();
 
     public MethodRegistryActor(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access, bool Sequential)> localMethods)
     {
         _runtime = runtime;
 
-        // One line per method: name, timeout in ms (empty for the default), the declared access rule, and "s" when
-        // one connection's calls run one at a time.
-        var entry = string.Join('\n', localMethods.Select(m => m.Key
-            + "\t" + (m.Value.Timeout is { } t ? ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : string.Empty)
-            + "\t" + m.Value.Access.Summary()
-            + "\t" + (m.Value.Sequential ? "s" : string.Empty)));
-        _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, string>.Empty, WriteLocal.Instance, map => map.SetItem(_cluster, NodeKey(_cluster.SelfAddress), entry)));
+        var entry = new NodeMethods([.. localMethods
+            .OrderBy(m => m.Key, StringComparer.Ordinal)
+            .Select(m => new RegisteredMethod(m.Key, m.Value.Timeout, m.Value.Access.RequiresLogin, [.. m.Value.Access.Permissions], m.Value.Access.HasTests, m.Value.Sequential))]);
+        _replicator.Tell(Dsl.Update(Key, LWWDictionary<string, NodeMethods>.Empty, WriteLocal.Instance, map => map.SetItem(_cluster, NodeKey(_cluster.SelfAddress), entry)));
         _replicator.Tell(Dsl.Subscribe(Key, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
 
@@ -95,8 +95,11 @@ internal sealed class MethodRegistryActor : ReceiveActor
         }
 
         _log.Info("Node {Node} is {Why}: calls in flight to it get -32003", node, why);
-        Context.System.EventStream.Publish(new NodeLost(node));
+
+        // The directory first, the announcement after: a connection subscribes to NodeLost before it reads the
+        // directory, so it either routes around the node or hears of its loss; never neither.
         Publish();
+        Context.System.EventStream.Publish(new NodeLost(node));
     }
 
     private void Publish()
@@ -105,24 +108,21 @@ internal sealed class MethodRegistryActor : ReceiveActor
         var remote = new Dictionary<string, List<MethodDirectory.Target>>(StringComparer.Ordinal);
         foreach (var node in _up.Where(n => n != self && !_unreachable.Contains(n)))
         {
-            if (!_entries.TryGetValue(NodeKey(node), out var entry) || entry.Length == 0)
+            if (!_entries.TryGetValue(NodeKey(node), out var entry))
             {
                 continue;
             }
 
-            foreach (var line in entry.Split('\n'))
+            foreach (var method in entry.Methods)
             {
-                var parts = line.Split('\t');
-                var name = parts[0];
-                TimeSpan? timeout = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
                 var actor = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(
-                    new RootActorPath(node) / "user" / HubRuntime.MethodActorName(name));
-                if (!remote.TryGetValue(name, out var targets))
+                    new RootActorPath(node) / "user" / HubRuntime.MethodActorName(method.Name));
+                if (!remote.TryGetValue(method.Name, out var targets))
                 {
-                    remote[name] = targets = [];
+                    remote[method.Name] = targets = [];
                 }
 
-                targets.Add(new MethodDirectory.Target(node, actor, timeout, AccessRule.FromSummary(parts.Length > 2 ? parts[2] : string.Empty), parts.Length > 3 && parts[3] == "s"));
+                targets.Add(new MethodDirectory.Target(node, actor, method.Timeout, AccessRule.Declared(method.RequiresLogin, method.Permissions, method.HasTests), method.Sequential));
             }
         }
 

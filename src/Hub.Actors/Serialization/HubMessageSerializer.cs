@@ -25,6 +25,7 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
     private const string CallClientManifest = "CC";
     private const string ClientAnsweredManifest = "CA";
     private const string ClientUnavailableManifest = "CU";
+    private const string NodeMethodsManifest = "NM";
 
     /// <summary>Hub's serializer id (Akka reserves 0 to 40 for its own).</summary>
     public override int Identifier => 7317;
@@ -37,6 +38,7 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
         ConnectionProtocol.CallClient => CallClientManifest,
         ConnectionProtocol.ClientAnswered => ClientAnsweredManifest,
         ConnectionProtocol.ClientUnavailable => ClientUnavailableManifest,
+        NodeMethods => NodeMethodsManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a Hub cluster message.", nameof(o)),
     };
 
@@ -85,6 +87,9 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
                 case ConnectionProtocol.ClientUnavailable unavailable:
                     writer.Write(unavailable.Reason);
                     break;
+                case NodeMethods node:
+                    WriteNodeMethods(writer, node);
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType()} is not a Hub cluster message.", nameof(obj));
             }
@@ -104,6 +109,7 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
             CallClientManifest => new ConnectionProtocol.CallClient(reader.ReadString(), ReadJson(reader)),
             ClientAnsweredManifest => ReadClientAnswered(reader),
             ClientUnavailableManifest => new ConnectionProtocol.ClientUnavailable(reader.ReadString()),
+            NodeMethodsManifest => ReadNodeMethods(reader),
             _ => throw new SerializationException($"Unknown Hub manifest '{manifest}'."),
         };
     }
@@ -133,6 +139,45 @@ internal sealed class HubMessageSerializer(ExtendedActorSystem system) : Seriali
         var code = reader.ReadInt32();
         var message = reader.ReadString();
         return new ConnectionProtocol.ClientAnswered(result, new JsonRpcError(code, message, ReadJson(reader)));
+    }
+
+    private static void WriteNodeMethods(BinaryWriter writer, NodeMethods node)
+    {
+        writer.Write(node.Methods.Count);
+        foreach (var method in node.Methods)
+        {
+            writer.Write(method.Name);
+            writer.Write(method.Timeout?.Ticks ?? -1);
+            writer.Write(method.RequiresLogin);
+            writer.Write(method.Permissions.Count);
+            foreach (var permission in method.Permissions)
+            {
+                writer.Write(permission);
+            }
+
+            writer.Write(method.HasTests);
+            writer.Write(method.Sequential);
+        }
+    }
+
+    private static NodeMethods ReadNodeMethods(BinaryReader reader)
+    {
+        var methods = new RegisteredMethod[reader.ReadInt32()];
+        for (var i = 0; i < methods.Length; i++)
+        {
+            var name = reader.ReadString();
+            var ticks = reader.ReadInt64();
+            var requiresLogin = reader.ReadBoolean();
+            var permissions = new string[reader.ReadInt32()];
+            for (var j = 0; j < permissions.Length; j++)
+            {
+                permissions[j] = reader.ReadString();
+            }
+
+            methods[i] = new RegisteredMethod(name, ticks < 0 ? null : TimeSpan.FromTicks(ticks), requiresLogin, permissions, reader.ReadBoolean(), reader.ReadBoolean());
+        }
+
+        return new NodeMethods(methods);
     }
 
     private static void WriteBytes(BinaryWriter writer, byte[]? bytes)

@@ -6,6 +6,28 @@ namespace Hub.Host.Configuration;
 /// <summary>Builds the HOCON the host adds to the files: <c>hocon/cluster.hocon</c>, and engine settings from configuration.</summary>
 internal static class HubConfig
 {
+    /// <summary>
+    /// How much a client's JSON may grow when the hub writes it again (the params of a routed call, published data):
+    /// at most 4.4 times, for an array of numbers such as <c>1e20</c>, which the protocol's number form writes as 21
+    /// digits (PROTOCOL.md section 2); escapes grow less (U+2028, 3 bytes, becomes <c>\u2028</c>, 6).
+    /// </summary>
+    public const int ReencodingGrowth = 5;
+
+    /// <summary>Room in a frame besides the JSON: the caller's claims, names and ids, and Akka's envelope. 256 KiB.</summary>
+    public const long FrameHeadroomBytes = 256 * 1024;
+
+    /// <summary>
+    /// Akka.Remote's frame limit (<c>akka.remote.dot-netty.tcp.maximum-frame-size</c>) for a hub that accepts messages
+    /// of up to <paramref name="maxMessageBytes"/> (<c>Hub:MaxMessageBytes</c>): large enough that whatever a node
+    /// accepts from a client crosses to the others whole. DotNetty takes an <see cref="int"/>, so at most 2 GiB - 1.
+    /// </summary>
+    public static long ClusterFrameBytes(long maxMessageBytes) =>
+        Math.Min(int.MaxValue, (maxMessageBytes * ReencodingGrowth) + FrameHeadroomBytes);
+
+    /// <summary>Remoting settings derived from the host's: the frame limit of <see cref="ClusterFrameBytes"/>.</summary>
+    public static Config Remoting(long maxMessageBytes) =>
+        ConfigurationFactory.ParseString(FormattableString.Invariant($"akka.remote.dot-netty.tcp.maximum-frame-size = {ClusterFrameBytes(maxMessageBytes)}b"));
+
     /// <summary>The cluster settings shipped as <c>hocon/cluster.hocon</c>.</summary>
     public static Config ClusterHocon()
     {

@@ -4,7 +4,8 @@ namespace Hub.Host.Configuration;
 /// Maps <c>HUB_*</c> environment variables onto configuration keys, so deployments set flat, shell-friendly
 /// names: <c>HUB_MAX_MESSAGE_BYTES</c> is <c>Hub:MaxMessageBytes</c>, and the cluster's <c>HUB_HOSTNAME</c>,
 /// <c>HUB_PORT</c>, <c>HUB_PUBLIC_HOSTNAME</c>, <c>HUB_SEEDS</c> (comma-separated) and <c>HUB_ROLES</c> are
-/// <c>Hub:Cluster:*</c>; engine settings take <c>HUB_ENGINE__MAX_IN_FLIGHT</c> for <c>hub.max-in-flight</c> (and
+/// <c>Hub:Cluster:*</c>, <c>HUB_TLS_CERTIFICATE_PATH</c> and <c>HUB_TLS_CERTIFICATE_PASSWORD</c> are
+/// <c>Hub:Cluster:Tls:CertificatePath</c> and <c>CertificatePassword</c>; engine settings take <c>HUB_ENGINE__MAX_IN_FLIGHT</c> for <c>hub.max-in-flight</c> (and
 /// <c>HUB_ENGINE__OUTBOUND__MAX_MESSAGES</c> for <c>hub.outbound.max-messages</c>); <c>HUB_ALLOWED_ORIGINS</c> is
 /// comma-separated too. Akka's HOCON parser reads no
 /// environment, so this is the one way in.
@@ -15,6 +16,9 @@ public static class HubEnvironment
 
     /// <summary>Host settings that are lists, comma-separated in their variable: <c>HUB_ALLOWED_ORIGINS</c> is <c>Hub:AllowedOrigins</c>.</summary>
     private static readonly string[] ListKeys = ["ALLOWED_ORIGINS"];
+
+    // The cluster transport's TLS: HUB_TLS_CERTIFICATE_PATH is Hub:Cluster:Tls:CertificatePath.
+    private static readonly string[] ClusterTlsKeys = ["TLS_CERTIFICATE_PATH", "TLS_CERTIFICATE_PASSWORD"];
 
     /// <summary>The configuration entries the given variables stand for.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> Map(System.Collections.IDictionary variables)
@@ -35,6 +39,10 @@ public static class HubEnvironment
                 // Engine (HOCON) keys are kebab-case: HUB_ENGINE__MAX_IN_FLIGHT is hub.max-in-flight.
                 var hocon = rest["ENGINE__".Length..].ToLowerInvariant().Replace("__", ":", StringComparison.Ordinal).Replace('_', '-');
                 yield return new($"{HubHostOptions.Section}:Engine:{hocon}", value);
+            }
+            else if (ClusterTlsKeys.Contains(rest, StringComparer.Ordinal))
+            {
+                yield return new($"{HubHostOptions.Section}:Cluster:Tls:{Pascal(rest["TLS_".Length..])}", value);
             }
             else if (ClusterKeys.Contains(rest, StringComparer.Ordinal))
             {

@@ -67,7 +67,16 @@ public static class DemoService
             throw HubRpcException.InvalidParams("'data' must be an object, an array or null");
         }
 
-        await context.NotifyAsync(topic, data, retain).ConfigureAwait(false);
+        try
+        {
+            await context.NotifyAsync(topic, data, retain).ConfigureAwait(false);
+        }
+        catch (HubPayloadTooLargeException ex)
+        {
+            // The client's data, too large for the cluster to carry: its params are what is wrong.
+            throw HubRpcException.InvalidParams(ex.Message);
+        }
+
         return true;
     }
 }

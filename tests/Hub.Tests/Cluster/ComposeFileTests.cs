@@ -15,6 +15,7 @@ namespace Hub.Tests.Cluster;
 public sealed class ComposeFileTests
 {
     private const string ComposeFile = "docker-compose.yml";
+    private const string ComposeTlsFile = "docker-compose.tls.yml";
     private const string NginxFile = "deploy/nginx.conf";
     private const string ClusterScript = "scripts/cluster.sh";
     private const string EnvironmentSource = "src/Hub.Host/Configuration/HubEnvironment.cs";
@@ -161,8 +162,8 @@ public sealed class ComposeFileTests
             .ToHashSet(StringComparer.Ordinal);
 
         // The script's own switches (HUB_CLUSTER_*) are kept out of the nodes' environment; anything else it sets
-        // is a variable the host reads.
-        var stray = assigned.Where(name => !mapped.Contains(name) && !name.StartsWith("HUB_CLUSTER_", StringComparison.Ordinal)).ToList();
+        // is a variable the host reads (the TLS certificate's path, made absolute, among them).
+        var stray = assigned.Where(name => !mapped.Contains(name) && !MappedTlsVariables().Contains(name) && !name.StartsWith("HUB_CLUSTER_", StringComparison.Ordinal)).ToList();
         Assert.Empty(stray);
         Assert.Equal(compose.Order(StringComparer.Ordinal), assigned.Where(mapped.Contains).Order(StringComparer.Ordinal));
         Assert.Contains($"akka.tcp://{HubServiceCollectionExtensions.ActorSystemName}@", script, StringComparison.Ordinal);
@@ -311,6 +312,62 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_hubs_sit_only_on_an_internal_network_and_publish_no_port()
+    {
+        var networks = Map(Compose.Value, "networks", ComposeFile);
+        var internalNetworks = networks.Where(pair => pair.Value is Dictionary<string, object?> settings && settings.GetValueOrDefault("internal") as string == "true")
+            .Select(pair => pair.Key)
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.NotEmpty(internalNetworks);
+        foreach (var (name, service) in HubServices())
+        {
+            // The cluster port (4053) trusts its peers: nothing outside the internal network may reach it.
+            Assert.False(service.ContainsKey("ports"), $"{name} publishes ports.");
+            Assert.False(service.ContainsKey("expose"), $"{name} exposes ports.");
+            var joined = ListOf(service, "networks", name);
+            Assert.NotEmpty(joined);
+            Assert.All(joined, network => Assert.Contains(network, internalNetworks));
+        }
+    }
+
+    [Fact]
+    public void Compose_load_balancer_alone_joins_both_the_internal_and_a_published_network()
+    {
+        var networks = Map(Compose.Value, "networks", ComposeFile);
+        var lb = Services()["lb"];
+        var joined = ListOf(lb, "networks", "lb");
+
+        Assert.Contains(joined, network => networks[network] is Dictionary<string, object?> settings && settings.GetValueOrDefault("internal") as string == "true");
+        Assert.Contains(joined, network => networks[network] is not Dictionary<string, object?> settings || settings.GetValueOrDefault("internal") as string != "true");
+        Assert.NotEmpty(ListOf(lb, "ports", "lb"));
+    }
+
+    [Fact]
+    public void Compose_tls_override_gives_every_hub_the_certificate_secret_through_mapped_variables()
+    {
+        var overrides = MiniYaml.Parse(ReadText(ComposeTlsFile));
+        var services = (Dictionary<string, object?>)overrides["services"]!;
+        var secrets = Map(overrides, "secrets", ComposeTlsFile);
+        var secret = Assert.Single(secrets);
+        var mapped = HubEnvironment.Map(new System.Collections.Hashtable { ["HUB_TLS_CERTIFICATE_PATH"] = "x", ["HUB_TLS_CERTIFICATE_PASSWORD"] = "y" })
+            .Select(pair => pair.Key)
+            .ToList();
+
+        Assert.Equal(ExpectedHubs, services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["Hub:Cluster:Tls:CertificatePassword", "Hub:Cluster:Tls:CertificatePath"], mapped.Order(StringComparer.Ordinal));
+        foreach (var (name, value) in services)
+        {
+            var service = (Dictionary<string, object?>)value!;
+            var environment = EnvironmentOf(name, service);
+
+            Assert.Equal([secret.Key], ListOf(service, "secrets", name));
+            Assert.Equal("/run/secrets/" + secret.Key, environment["HUB_TLS_CERTIFICATE_PATH"]);
+            Assert.True(environment.ContainsKey("HUB_TLS_CERTIFICATE_PASSWORD"), $"{name} passes no certificate password.");
+        }
+    }
+
+    [Fact]
     public void Compose_reader_reads_nested_mappings_lists_and_quoted_scalars()
     {
         const string Yaml = """
@@ -370,6 +427,16 @@ public sealed class ComposeFileTests
         var source = ReadText(EnvironmentSource);
         var list = Regex.Match(source, @"ClusterKeys\s*=\s*\[(?<keys>[^\]]*)\]", RegexOptions.CultureInvariant);
         Assert.True(list.Success, $"{EnvironmentSource} no longer declares ClusterKeys = [...]: update this test.");
+        return Regex.Matches(list.Groups["keys"].Value, "\"(?<key>[A-Z_]+)\"", RegexOptions.CultureInvariant)
+            .Select(match => "HUB_" + match.Groups["key"].Value)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary><c>HUB_</c> plus each key of <c>HubEnvironment</c>'s cluster TLS key list, read from its source.</summary>
+    private static HashSet<string> MappedTlsVariables()
+    {
+        var list = Regex.Match(ReadText(EnvironmentSource), @"ClusterTlsKeys\s*=\s*\[(?<keys>[^\]]*)\]", RegexOptions.CultureInvariant);
+        Assert.True(list.Success, $"{EnvironmentSource} no longer declares ClusterTlsKeys = [...]: update this test.");
         return Regex.Matches(list.Groups["keys"].Value, "\"(?<key>[A-Z_]+)\"", RegexOptions.CultureInvariant)
             .Select(match => "HUB_" + match.Groups["key"].Value)
             .ToHashSet(StringComparer.Ordinal);

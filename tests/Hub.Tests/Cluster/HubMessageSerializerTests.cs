@@ -41,6 +41,18 @@ public sealed class HubMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Node_methods_read_back_equal_what_was_written()
+    {
+        var written = Samples()["node methods"](TestActor);
+        var serializer = Sys.Serialization.FindSerializerFor(written);
+
+        var back = Sys.Serialization.Deserialize(serializer.ToBinary(written), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, written));
+
+        Assert.Equal(written, back);
+        Assert.Equal(written.GetHashCode(), back.GetHashCode());
+    }
+
+    [Fact]
     public void Every_cluster_message_type_has_a_sample()
     {
         var types = typeof(HubBuilder).Assembly.GetTypes()
@@ -66,6 +78,11 @@ public sealed class HubMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
             ["client answered"] = _ => new ConnectionProtocol.ClientAnswered(new JValue("yes"), null),
             ["client answered error"] = _ => new ConnectionProtocol.ClientAnswered(null, new JsonRpcError(-32601, "Method not found", JToken.Parse("{\"m\":1}"))),
             ["client unavailable"] = _ => new ConnectionProtocol.ClientUnavailable("closed"),
+            ["node methods"] = _ => new NodeMethods([
+                new RegisteredMethod("a\tb,c\nd:\u00e9", TimeSpan.FromMilliseconds(1500), true, ["p,q:r", "\t"]),
+                new RegisteredMethod("ping", null, false, []),
+            ]),
+            ["node methods none"] = _ => new NodeMethods([]),
         };
     }
 
@@ -79,6 +96,7 @@ public sealed class HubMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
         ConnectionProtocol.CallClient c => $"CallClient {c.Method} {Json(c.Params)}",
         ConnectionProtocol.ClientAnswered a => $"ClientAnswered {Json(a.Result)} {a.Error?.Code} {a.Error?.Message} {Json(a.Error?.Data)}",
         ConnectionProtocol.ClientUnavailable u => $"ClientUnavailable {u.Reason}",
+        NodeMethods n => "NodeMethods " + string.Join(" | ", n.Methods.Select(m => $"[{m.Name}] {m.Timeout?.Ticks} {m.RequiresLogin} [{string.Join("][", m.Permissions)}]")),
         _ => throw new ArgumentException(message.GetType().Name),
     };
 

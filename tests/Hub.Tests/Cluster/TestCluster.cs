@@ -58,6 +58,24 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts one more node that joins the running cluster through the first node, and waits until every node sees
+    /// all as Up; <paramref name="configure"/> and <paramref name="extraSettings"/> as for <see cref="StartAsync"/>.
+    /// </summary>
+    public async Task<TestHub> JoinAsync(Action<HubBuilder>? configure = null, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    {
+        var settings = NodeSettings(Akka.Cluster.Cluster.Get(A.Runtime.System).SelfAddress.ToString());
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var node = await TestHub.StartAsync(settings, configure);
+        Nodes.Add(node);
+        await WaitUntilAllUpAsync();
+        return node;
+    }
+
     /// <summary>Stops one node gracefully (it leaves the cluster) and removes it.</summary>
     public async Task StopAsync(TestHub node)
     {
@@ -91,6 +109,6 @@ public sealed class TestCluster : IAsyncDisposable
         // Membership has no awaitable signal across three systems; check it, bounded.
         await Eventually.TrueAsync(
             () => Task.FromResult(Nodes.All(n => Akka.Cluster.Cluster.Get(n.Runtime.System).State.Members.Count(m => m.Status == MemberStatus.Up) == Nodes.Count)),
-            "all three nodes Up on every node");
+            "every node Up on every node");
     }
 }

@@ -28,9 +28,10 @@ public sealed class TestHub : IAsyncDisposable
     /// <summary>
     /// Starts a hub with the demo service; <paramref name="settings"/> are extra configuration keys (<c>Hub:Engine:max-in-flight</c>, ...);
     /// <paramref name="url"/> is where it listens (default <c>http://127.0.0.1:0</c>, a free port), fixed when a test restarts a hub in the same place;
-    /// <paramref name="customize"/> changes the application builder (a test's own logging provider).
+    /// without <paramref name="ready"/> it returns once the engine runs, without waiting for /readyz (a node that cannot join);
+    /// <paramref name="customize"/> adjusts the host builder (a log provider, say).
     /// </summary>
-    public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<HubBuilder>? configure = null, string? url = null, Action<WebApplicationBuilder>? customize = null)
+    public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<HubBuilder>? configure = null, string? url = null, bool ready = true, Action<WebApplicationBuilder>? customize = null)
     {
         var args = new List<string> { "--urls", url ?? "http://127.0.0.1:0", "--Logging:LogLevel:Default", Environment.GetEnvironmentVariable("HUB_TEST_LOG") ?? "Warning" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -44,7 +45,11 @@ public sealed class TestHub : IAsyncDisposable
         await app.Services.GetRequiredService<HubRuntimeHolder>().Ready.WaitAsync(Waits.Max);
         var address = app.Urls.Single();
         var hub = new TestHub(app, new Uri(address.EndsWith('/') ? address : address + "/"));
-        await hub.WaitUntilReadyAsync();
+        if (ready)
+        {
+            await hub.WaitUntilReadyAsync();
+        }
+
         return hub;
     }
 

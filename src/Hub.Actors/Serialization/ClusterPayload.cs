@@ -139,8 +139,11 @@ internal sealed class ClusterPayload : IExtension
         return false;
     }
 
-    /// <summary>What <see cref="HubMessageSerializer"/> writes for a notification's delivery (exactly, give or take a length prefix).</summary>
-    public static long SizeOfNotification(string topic, byte[] frame) => Utf8(topic) + 4 + frame.Length;
+    /// <summary>
+    /// What <see cref="HubMessageSerializer"/> writes for a notification's delivery (exactly, give or take a length
+    /// prefix): topic, frame length, frame, origin (4 B) and stamp (8 B).
+    /// </summary>
+    public static long SizeOfNotification(string topic, byte[] frame) => Utf8(topic) + 4 + frame.Length + 12;
 
     /// <summary>At least what the serializer writes for a call (an Invoke), at most <c>1 KiB</c> more.</summary>
     public static long SizeOfRoutedCall(RequestId? id, string method, JToken? parameters, MethodProtocol.Caller caller) =>

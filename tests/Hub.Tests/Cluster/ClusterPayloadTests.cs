@@ -153,7 +153,7 @@ public sealed class ClusterPayloadTests : Akka.TestKit.Xunit2.TestKit
     public void Notification_estimate_is_the_serialized_size_give_or_take_a_length_prefix()
     {
         var frame = JsonRpcEncoder.Notification("pr\u00efces", new JArray(1));
-        var actual = new HubMessageSerializer((ExtendedActorSystem)Sys).ToBinary(new TopicProtocol.Deliver("pr\u00efces", frame)).Length;
+        var actual = new HubMessageSerializer((ExtendedActorSystem)Sys).ToBinary(new TopicProtocol.Deliver("pr\u00efces", frame, 12345, 638_000_000_000_000_000)).Length;
 
         Assert.InRange(ClusterPayload.SizeOfNotification("pr\u00efces", frame), actual, actual + 4);
     }

@@ -46,7 +46,8 @@ public sealed class ClusterPayloadTests : Akka.TestKit.Xunit2.TestKit
         var refused = EventFilter.Warning(contains: "Notification to prices refused").ExpectOne(() => Assert.Throws<HubPayloadTooLargeException>(() => Payload.CheckNotification("prices", frame)));
 
         Assert.Equal(Payload.Limit, refused.Limit);
-        Assert.Equal(frame.Length + 4 + 5 + 6, refused.Size);
+        // The frame, its length, the topic with its length, and the delivery's origin (4 B) and stamp (8 B).
+        Assert.Equal(frame.Length + 4 + 5 + 6 + 12, refused.Size);
         Assert.Equal($"'data' is too large to cross the cluster: {refused.Size} B, over the limit of {refused.Limit} B", refused.Message);
     }
 

@@ -84,7 +84,7 @@ internal static class FanoutScenario
                 }
             }
 
-            run.MeasureFrom = run.Sequence + 1;
+            // The publisher marks the first publish it sends from now on as where counting starts (MeasureFrom).
             var start = CpuSnapshot.Take(target.ServerPids);
             run.Phase = Measuring;
             await Task.Delay(TimeSpan.FromSeconds(options.DurationSeconds), deadline.Token);
@@ -230,6 +230,14 @@ internal static class FanoutScenario
                 _freeSlots.TryDequeue(out var slot);
                 var sequence = Interlocked.Increment(ref _sequence);
                 _slotSequence[slot] = sequence;
+
+                // Counting starts here, on the thread that numbers the publishes, before this one is sent: set from
+                // another thread, a publish numbered just before the mark could be answered before it was set (not
+                // expected) and then have its notifications counted (received): a negative loss under load.
+                if (MeasureFrom == long.MaxValue && Phase >= Measuring)
+                {
+                    MeasureFrom = sequence;
+                }
                 var length = Encode(buffer, slot, sequence);
                 await publisher.SendAsync(buffer.AsMemory(0, length), cancellationToken);
             }

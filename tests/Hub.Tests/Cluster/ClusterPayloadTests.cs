@@ -55,11 +55,11 @@ public sealed class ClusterPayloadTests : Akka.TestKit.Xunit2.TestKit
     public void Notification_at_the_limit_passes()
     {
         var prefix = JsonRpcEncoder.Notification("prices", new JArray(string.Empty)).Length;
-        var frame = JsonRpcEncoder.Notification("prices", new JArray(new string('x', (int)Payload.Limit - 4 - 5 - 6 - prefix)));
+        var frame = JsonRpcEncoder.Notification("prices", new JArray(new string('x', (int)Payload.Limit - 4 - 5 - 6 - 12 - prefix)));
 
         Payload.CheckNotification("prices", frame);
 
-        Assert.Equal(Payload.Limit, frame.Length + 4 + 5 + 6);
+        Assert.Equal(Payload.Limit, frame.Length + 4 + 5 + 6 + 12);
     }
 
     [Fact]

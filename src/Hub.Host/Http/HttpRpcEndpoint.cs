@@ -3,6 +3,7 @@ using Hub.Connections;
 using Hub.Host.Auth;
 using Hub.Host.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Host.Http;
@@ -10,13 +11,27 @@ namespace Hub.Host.Http;
 /// <summary>
 /// <c>POST /rpc</c>: one message or batch per request, answered <c>200</c> with the reply, or <c>204</c> when there is
 /// nothing to reply (PROTOCOL.md section 1). Each request runs through a short-lived connection actor, so HTTP
-/// and WebSocket share one dispatch path.
+/// and WebSocket share one dispatch path. A client that goes away mid-call is routine: logged at Debug, and the
+/// call's actor is stopped.
 /// </summary>
-internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostOptions> options)
+internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostOptions> options, ILogger<HttpRpcEndpoint> logger)
 {
     private readonly HubHostOptions _options = options.Value;
 
     public async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await ServeAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
+        {
+            // IOException covers Kestrel's ConnectionResetException and BadHttpRequestException (body cut short).
+            HttpRpcEndpointLog.Aborted(logger, context.TraceIdentifier, ex.Message);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context)
     {
         var request = context.Request;
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
@@ -64,10 +79,32 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, IOptions<HubHostO
             return;
         }
 
-        using var abort = context.RequestAborted.Register(() => opened.Connection.Tell(PoisonPill.Instance));
-        opened.Connection.Tell(new ConnectionProtocol.InboundFrame(body));
-        var reply = await transport.Response.ConfigureAwait(false);
-        if (reply is null)
+        HttpCallEnd end;
+        using (context.RequestAborted.Register(() => opened.Connection.Tell(PoisonPill.Instance)))
+        {
+            opened.Connection.Tell(new ConnectionProtocol.InboundFrame(body));
+            end = await transport.Response.ConfigureAwait(false);
+        }
+
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            HttpRpcEndpointLog.Aborted(logger, context.TraceIdentifier, $"closed with {end.Code} while the hub answered");
+            return;
+        }
+
+        if (end.Code != 1000)
+        {
+            // 1001: the node began to stop after the call was accepted. Anything else is a bug worth the Error.
+            if (end.Code != 1001)
+            {
+                HttpRpcEndpointLog.EndedAbnormally(logger, opened.ConnectionId, end.Code, end.Reason);
+            }
+
+            context.Response.StatusCode = end.Code == 1001 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+            return;
+        }
+
+        if (end.Reply is not { } reply)
         {
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;

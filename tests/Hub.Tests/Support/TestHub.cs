@@ -27,9 +27,11 @@ public sealed class TestHub : IAsyncDisposable
 
     /// <summary>
     /// Starts a hub with the demo service; <paramref name="settings"/> are extra configuration keys (<c>Hub:Engine:max-in-flight</c>, ...);
-    /// <paramref name="url"/> is where it listens (default <c>http://127.0.0.1:0</c>, a free port), fixed when a test restarts a hub in the same place.
+    /// <paramref name="url"/> is where it listens (default <c>http://127.0.0.1:0</c>, a free port), fixed when a test restarts a hub in the same place;
+    /// <paramref name="customize"/> changes the application builder (a test's logger provider, say).
     /// </summary>
-    public static async Task<TestHub> StartAsync(IDictionary<string, string?>? settings = null, Action<HubBuilder>? configure = null, string? url = null)
+    public static async Task<TestHub> StartAsync(
+        IDictionary<string, string?>? settings = null, Action<HubBuilder>? configure = null, string? url = null, Action<WebApplicationBuilder>? customize = null)
     {
         var args = new List<string> { "--urls", url ?? "http://127.0.0.1:0", "--Logging:LogLevel:Default", Environment.GetEnvironmentVariable("HUB_TEST_LOG") ?? "Warning" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -38,7 +40,7 @@ public sealed class TestHub : IAsyncDisposable
             args.Add(value ?? string.Empty);
         }
 
-        var app = HubHost.Build([.. args], configure);
+        var app = HubHost.Build([.. args], configure, customize);
         await app.StartAsync().WaitAsync(Waits.Max);
         await app.Services.GetRequiredService<HubRuntimeHolder>().Ready.WaitAsync(Waits.Max);
         var address = app.Urls.Single();

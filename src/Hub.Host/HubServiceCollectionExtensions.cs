@@ -53,6 +53,7 @@ public static class HubServiceCollectionExtensions
 
         services.AddOptions<HubHostOptions>().BindConfiguration(HubHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HubRuntimeHolder>();
+        services.AddSingleton(sp => new InboundBudget(sp.GetRequiredService<IOptions<HubHostOptions>>().Value.MaxInboundBytes));
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<HttpRpcEndpoint>();
         services.AddSingleton<IHub>(sp => new DeferredHub(sp.GetRequiredService<HubRuntimeHolder>()));

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Hub.Connections;
@@ -12,13 +12,25 @@ namespace Hub.Host.Transport;
 
 /// <summary>
 /// Accepts WebSockets on the hub path and moves whole text messages between the socket and the connection actor.
-/// It enforces the frame limits (message size: 1009, binary: 1003) and never parses JSON-RPC.
+/// It enforces the frame limits (message size: 1009, binary: 1003, assembly time: 1008, inbound budget: 1013) and
+/// never parses JSON-RPC. Every byte it buffers is counted in the node's <see cref="InboundBudget"/> until the
+/// connection has parsed the message.
 /// </summary>
-internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHostOptions> options, ILogger<WebSocketEndpoint> logger)
+internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget budget, IOptions<HubHostOptions> options, ILogger<WebSocketEndpoint> logger)
 {
     private static readonly TimeSpan InboundDrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a client may take to answer a close this endpoint sent (a limit broken) before the socket is aborted.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where bytes go that are read only to be dropped (after a close was sent), or to learn whether a message of
+    /// exactly the size limit ends there. Shared by every connection and never read, so it needs no budget.
+    /// </summary>
+    private static readonly byte[] Scratch = new byte[InboundBudget.FirstBufferBytes];
+
     private readonly HubHostOptions _options = options.Value;
+    private readonly Action<long> _release = budget.Release;
     private int _active;
 
     public async Task HandleAsync(HttpContext context)
@@ -76,10 +88,12 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
 
         WebSocketEndpointLog.Accepted(logger, opened.ConnectionId, context.Connection.RemoteIpAddress?.ToString());
         var terminated = transport.ActorStopped;
-        var credit = new InboundCredit(InboundCredit.DefaultWindow);
+        var credit = new InboundCredit(InboundCredit.DefaultWindow, _release);
         var reading = ReadLoopAsync(socket, transport, opened.Connection, opened.ConnectionId, credit);
 
         await terminated.ConfigureAwait(false);
+
+        // Also gives back the budget of messages the actor will never handle.
         credit.Cancel();
 
         // The actor is gone; the read loop owns the socket until the close handshake ends. Bound that wait.
@@ -94,7 +108,8 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     /// The only reader of the socket, for its whole life: hands messages to the actor while it runs, then reads
     /// on (discarding) until the client's close frame, so every close ends in a proper handshake. Credit-based
     /// flow control (<see cref="InboundCredit"/>) keeps the actor's mailbox bounded: a flooding client fills its
-    /// own TCP window, not the node's memory.
+    /// own TCP window, not the node's memory. A message's bytes stay counted in the budget while it waits for a
+    /// credit and in the mailbox; the credit gives them back.
     /// </summary>
     private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, IActorRef connection, string connectionId, InboundCredit credit)
     {
@@ -103,16 +118,18 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
         {
             if (!delivering || socket.State != WebSocketState.Open)
             {
+                budget.Release(message.Length);
                 continue;
             }
 
             try
             {
-                await credit.TakeAsync().ConfigureAwait(false);
+                await credit.TakeAsync(message.Length).ConfigureAwait(false);
                 connection.Tell(new ConnectionProtocol.InboundFrame(message, credit));
             }
             catch (OperationCanceledException)
             {
+                budget.Release(message.Length);
                 delivering = false; // the actor has stopped
             }
         }
@@ -127,67 +144,106 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     private static readonly byte[] Discarded = [];
 
     /// <summary>
-    /// Reads one whole text message; null when the socket is done (closed or aborted). After a broken limit the
-    /// socket is closing, and messages still arriving come back as <see cref="Discarded"/> or undelivered frames.
-    /// An idle connection holds no receive buffer: the first read of each message is a zero-byte read that waits
-    /// for the frame's header, and the buffer is rented only once data is there. Called once per message, one call
-    /// at a time: its pooled state machine saves a task per message.
+    /// Reads one whole text message; null when the socket is done (closed or aborted). The message returned holds its
+    /// length in the budget. After a broken limit the socket is closing, and messages still arriving are read into
+    /// no buffer of their own and come back as <see cref="Discarded"/>. An idle connection holds no receive buffer:
+    /// the first read of each message is a zero-byte read that waits for the frame's header, and the buffer is
+    /// rented (and counted) only once data is there. Called once per message, one call at a time: its pooled state
+    /// machine saves a task per message.
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
     {
         byte[]? buffer = null;
         var length = 0;
+        var reads = 0;
+        var started = 0L;
+        AssemblyDeadline? deadline = null;
         try
         {
             var result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            started = Stopwatch.GetTimestamp();
             while (true)
             {
-                switch (result.MessageType)
+                if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    case WebSocketMessageType.Close:
-                        await transport.CloseAsync((int)WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
-                        WebSocketEndpointLog.Ended(logger, connectionId, "closed by the client");
-                        return null;
-                    case WebSocketMessageType.Binary when socket.State == WebSocketState.Open:
-                        WebSocketEndpointLog.BinaryFrame(logger, connectionId);
-                        await transport.CloseAsync((int)WebSocketCloseStatus.InvalidMessageType, "binary frames are not accepted").ConfigureAwait(false);
+                    await transport.CloseAsync((int)WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
+                    WebSocketEndpointLog.Ended(logger, connectionId, "closed by the client");
+                    return null;
+                }
+
+                if (socket.State != WebSocketState.Open)
+                {
+                    // A close went out (a limit broken here, or the connection closing): what still arrives is read
+                    // and dropped until the client's close frame.
+                    if (buffer is not null)
+                    {
+                        budget.Return(buffer);
+                        buffer = null;
+                    }
+
+                    if (result.EndOfMessage)
+                    {
                         return Discarded;
+                    }
+
+                    result = await socket.ReceiveAsync(Scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    WebSocketEndpointLog.BinaryFrame(logger, connectionId);
+                    await CloseForLimitAsync(socket, transport, (int)WebSocketCloseStatus.InvalidMessageType, "binary frames are not accepted").ConfigureAwait(false);
+                    continue;
                 }
 
                 length += result.Count;
                 if (length > _options.MaxMessageBytes)
                 {
-                    if (socket.State == WebSocketState.Open)
-                    {
-                        WebSocketEndpointLog.MessageTooBig(logger, connectionId, _options.MaxMessageBytes);
-                        await transport.CloseAsync((int)WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
-                    }
-
-                    // Once closing, the rest of the message is read and dropped until the client's close frame.
-                    length = 0;
-                    if (result.EndOfMessage)
-                    {
-                        return Discarded;
-                    }
+                    WebSocketEndpointLog.MessageTooBig(logger, connectionId, _options.MaxMessageBytes);
+                    await CloseForLimitAsync(socket, transport, (int)WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                    continue;
                 }
-                else if (result.EndOfMessage)
+
+                if (result.EndOfMessage)
                 {
-                    return length == 0 ? [] : buffer.AsSpan(0, length).ToArray();
+                    var message = budget.Complete(buffer, length);
+                    buffer = null;
+                    return message;
+                }
+
+                if (reads > 0 && deadline is null)
+                {
+                    // More than one read: the message is large or slow, and worth a timer.
+                    deadline = StartDeadline(socket, transport, connectionId, started);
+                }
+
+                if (buffer is not null && length == buffer.Length && length >= _options.MaxMessageBytes)
+                {
+                    // Full at the limit: one more byte means too big, none means it ends here. No buffer needed to tell.
+                    result = await socket.ReceiveAsync(Scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                    continue;
                 }
 
                 if (buffer is null || length == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer is null ? 4096 : buffer.Length * 2);
-                    if (buffer is not null)
+                    var size = buffer is null ? InboundBudget.FirstBufferBytes : (int)Math.Min(buffer.Length * 2L, _options.MaxMessageBytes);
+                    var first = buffer is null;
+                    var bytes = InboundBudget.PooledLength(size);
+                    if (!budget.TryAcquire(bytes, first))
                     {
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        deadline ??= StartDeadline(socket, transport, connectionId, started);
+                        if (!await WaitForBudgetAsync(deadline, bytes, first).ConfigureAwait(false))
+                        {
+                            continue; // closed with 1013: read on and drop
+                        }
                     }
 
-                    buffer = larger;
+                    buffer = budget.Grow(buffer, length, size);
                 }
 
+                reads++;
                 result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -200,8 +256,64 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
         {
             if (buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                budget.Return(buffer);
             }
+
+            deadline?.Dispose();
+        }
+    }
+
+    private AssemblyDeadline StartDeadline(WebSocket socket, WebSocketTransport transport, string connectionId, long started) =>
+        new(socket, transport, connectionId, _options.MessageAssemblyTimeout - Stopwatch.GetElapsedTime(started), OnAssemblyExpired);
+
+    /// <summary>True once the bytes are taken; false when the message's time ran out first, after closing with 1013.</summary>
+    private async ValueTask<bool> WaitForBudgetAsync(AssemblyDeadline deadline, int bytes, bool first)
+    {
+        deadline.WaitingForBudget = true;
+        try
+        {
+            await budget.AcquireAsync(bytes, first, deadline.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            if (deadline.TryClaim())
+            {
+                WebSocketEndpointLog.NoInboundBudget(logger, deadline.ConnectionId, budget.Limit, _options.MessageAssemblyTimeout);
+                await CloseForLimitAsync(deadline.Socket, deadline.Transport, 1013, "try again later").ConfigureAwait(false);
+            }
+
+            return false;
+        }
+        finally
+        {
+            deadline.WaitingForBudget = false;
+        }
+    }
+
+    /// <summary>On the deadline's timer, while the reader waits for the client's data.</summary>
+    private void OnAssemblyExpired(AssemblyDeadline deadline)
+    {
+        WebSocketEndpointLog.AssemblyTimedOut(logger, deadline.ConnectionId, _options.MessageAssemblyTimeout);
+        _ = CloseForLimitAsync(deadline.Socket, deadline.Transport, (int)WebSocketCloseStatus.PolicyViolation, "message assembly timed out");
+    }
+
+    /// <summary>
+    /// Sends the close for a broken limit; a client that has not answered with its own close within
+    /// <see cref="CloseHandshakeTimeout"/> (one that keeps trickling, say) is aborted, so the read loop ends.
+    /// </summary>
+    private static async Task CloseForLimitAsync(WebSocket socket, WebSocketTransport transport, int code, string reason)
+    {
+        await transport.CloseAsync(code, reason).ConfigureAwait(false);
+        _ = AbortUnlessClosedAsync(socket);
+    }
+
+    private static async Task AbortUnlessClosedAsync(WebSocket socket)
+    {
+        await Task.Delay(CloseHandshakeTimeout).ConfigureAwait(false);
+        if (socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            socket.Abort();
         }
     }
 }

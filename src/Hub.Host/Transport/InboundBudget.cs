@@ -1,0 +1,248 @@
+using System.Buffers;
+
+namespace Hub.Host.Transport;
+
+/// <summary>
+/// The node-wide count of bytes held in inbound messages (<c>Hub:MaxInboundBytes</c>), from the moment a transport
+/// buffers them until their connection has parsed them (<see cref="Hub.Connections.InboundCredit"/> gives a message's
+/// bytes back). Bytes are taken before they are buffered: a reader that gets none waits, reading nothing meanwhile, so
+/// TCP slows its client down rather than the node's memory growing.
+/// </summary>
+/// <remarks>
+/// A message's first buffer (<see cref="FirstBufferBytes"/>) may use the whole budget; anything larger only up to
+/// <see cref="LargeLimit"/>, seven eighths of it. So when large messages have taken all they may, small calls still
+/// go through, and a few thousand connections each starting a message cannot starve the large ones for good. Waiters
+/// of each kind are served first come, first served; a small one never waits behind a large one. A waiter whose
+/// cancellation token fires first leaves with <see cref="OperationCanceledException"/>: its message's time limit
+/// is what breaks a stand-off of readers that each hold part of a message and wait for more.
+/// </remarks>
+internal sealed class InboundBudget
+{
+    /// <summary>The buffer a message is first read into; taken from the whole budget, so small calls pass.</summary>
+    public const int FirstBufferBytes = 4096;
+
+    private readonly Lock _lock = new();
+    private readonly LinkedList<Waiter> _small = new();
+    private readonly LinkedList<Waiter> _large = new();
+    private long _held;
+
+    public InboundBudget(long limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, FirstBufferBytes);
+        Limit = limit;
+        LargeLimit = limit - (limit / 8);
+    }
+
+    /// <summary>Bytes that may be held in all.</summary>
+    public long Limit { get; }
+
+    /// <summary>Bytes that may be held when a reader asks for more than a message's first buffer.</summary>
+    public long LargeLimit { get; }
+
+    /// <summary>Bytes held now.</summary>
+    public long Held
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _held;
+            }
+        }
+    }
+
+    /// <summary>The length <see cref="ArrayPool{T}.Shared"/> rents for <paramref name="size"/>: the next power of two.</summary>
+    public static int PooledLength(int size) => (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size), int.MaxValue);
+
+    /// <summary>
+    /// Takes <paramref name="bytes"/> when they fit now and nobody of their kind waits. <paramref name="first"/>: they
+    /// are a message's first buffer, so up to <see cref="FirstBufferBytes"/> may use the whole budget.
+    /// </summary>
+    public bool TryAcquire(long bytes, bool first)
+    {
+        var small = IsSmall(bytes, first);
+        lock (_lock)
+        {
+            if ((small ? _small : _large).Count > 0 || !Fits(bytes, small))
+            {
+                return false;
+            }
+
+            _held += bytes;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="bytes"/>, waiting for them in turn when they do not fit; fails with
+    /// <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires first (nothing taken).
+    /// </summary>
+    public async Task AcquireAsync(long bytes, bool first, CancellationToken cancellationToken)
+    {
+        var small = IsSmall(bytes, first);
+        Waiter waiter;
+        lock (_lock)
+        {
+            var queue = small ? _small : _large;
+            if (queue.Count == 0 && Fits(bytes, small))
+            {
+                _held += bytes;
+                return;
+            }
+
+            waiter = new Waiter(this, bytes, small);
+            waiter.Node = queue.AddLast(waiter);
+        }
+
+        using (cancellationToken.UnsafeRegister(static state => ((Waiter)state!).Cancel(), waiter))
+        {
+            await waiter.Granted.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Gives back <paramref name="bytes"/> and lets in the waiters they make room for.</summary>
+    public void Release(long bytes)
+    {
+        if (bytes == 0)
+        {
+            return;
+        }
+
+        List<Waiter>? granted;
+        lock (_lock)
+        {
+            _held -= bytes;
+            granted = _small.Count + _large.Count == 0 ? null : GrantLocked();
+        }
+
+        Complete(granted);
+    }
+
+    /// <summary>
+    /// A pooled buffer of at least <paramref name="size"/> bytes holding <paramref name="buffer"/>'s first
+    /// <paramref name="length"/>, for which <see cref="PooledLength"/> of <paramref name="size"/> bytes were acquired;
+    /// the old buffer goes back to the pool and its bytes to the budget.
+    /// </summary>
+    public byte[] Grow(byte[]? buffer, int length, int size)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        var acquired = PooledLength(size);
+        if (larger.Length != acquired)
+        {
+            // Not what the pool is documented to rent; keep the count true anyway.
+            Adjust(larger.Length - acquired);
+        }
+
+        if (buffer is not null)
+        {
+            buffer.AsSpan(0, length).CopyTo(larger);
+            Return(buffer);
+        }
+
+        return larger;
+    }
+
+    /// <summary>Gives <paramref name="buffer"/> back to the pool and its length back to the budget.</summary>
+    public void Return(byte[] buffer)
+    {
+        ArrayPool<byte>.Shared.Return(buffer);
+        Release(buffer.Length);
+    }
+
+    /// <summary>
+    /// The message in <paramref name="buffer"/>'s first <paramref name="length"/> bytes, copied out; the buffer goes
+    /// back to the pool, and of its bytes the message keeps its own length in the budget (given back once parsed).
+    /// </summary>
+    public byte[] Complete(byte[]? buffer, int length)
+    {
+        if (buffer is null)
+        {
+            return [];
+        }
+
+        var message = buffer.AsSpan(0, length).ToArray();
+        ArrayPool<byte>.Shared.Return(buffer);
+        Release(buffer.Length - length);
+        return message;
+    }
+
+    private static bool IsSmall(long bytes, bool first) => first && bytes <= FirstBufferBytes;
+
+    private bool Fits(long bytes, bool small) => _held + bytes <= (small ? Limit : LargeLimit);
+
+    private void Adjust(long bytes)
+    {
+        if (bytes < 0)
+        {
+            Release(-bytes);
+            return;
+        }
+
+        lock (_lock)
+        {
+            _held += bytes;
+        }
+    }
+
+    private List<Waiter>? GrantLocked()
+    {
+        List<Waiter>? granted = null;
+        GrantLocked(_small, small: true, ref granted);
+        GrantLocked(_large, small: false, ref granted);
+        return granted;
+    }
+
+    private void GrantLocked(LinkedList<Waiter> queue, bool small, ref List<Waiter>? granted)
+    {
+        while (queue.First is { } first && Fits(first.Value.Bytes, small))
+        {
+            queue.RemoveFirst();
+            first.Value.Node = null;
+            _held += first.Value.Bytes;
+            (granted ??= []).Add(first.Value);
+        }
+    }
+
+    private static void Complete(List<Waiter>? granted)
+    {
+        if (granted is null)
+        {
+            return;
+        }
+
+        foreach (var waiter in granted)
+        {
+            waiter.Granted.TrySetResult();
+        }
+    }
+
+    private sealed class Waiter(InboundBudget budget, long bytes, bool small)
+    {
+        public long Bytes { get; } = bytes;
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Cancel()
+        {
+            List<Waiter>? granted;
+            lock (budget._lock)
+            {
+                if (Node is null)
+                {
+                    return; // granted already: the bytes are the waiter's
+                }
+
+                (small ? budget._small : budget._large).Remove(Node);
+                Node = null;
+
+                // It may have been the head that held the others of its kind back.
+                granted = budget.GrantLocked();
+            }
+
+            Granted.TrySetCanceled();
+            Complete(granted);
+        }
+    }
+}

@@ -65,6 +65,7 @@ public static class HubServiceCollectionExtensions
             kestrel.Limits.RequestHeadersTimeout = hub.Value.UpgradeTimeout;
             kestrel.Limits.KeepAliveTimeout = hub.Value.UpgradeTimeout;
         });
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(sockets => sockets.MaxReadBufferSize = InboundBudget.TransportReadAheadBytes);
         MetricsEndpoint.AddServices(services);
 
         services.AddAkka(ActorSystemName, (akka, sp) =>

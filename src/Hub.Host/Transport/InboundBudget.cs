@@ -21,6 +21,24 @@ internal sealed class InboundBudget
     /// <summary>The buffer a message is first read into; taken from the whole budget, so small calls pass.</summary>
     public const int FirstBufferBytes = 4096;
 
+    /// <summary>
+    /// What Kestrel's socket transport may read ahead of a connection that is not being read (its reader waits for the
+    /// budget, or for its connection to take the last messages): the socket's input pipe pauses there, 1 MiB by
+    /// default. Outside the budget, so a node holds at most the budget plus this much per connection of inbound
+    /// data. Not below 40 KiB: Kestrel's request line and headers (8 + 32 KiB) must fit.
+    /// </summary>
+    public const int TransportReadAheadBytes = 64 * 1024;
+
+    /// <summary>Buffers up to this length come from <see cref="ArrayPool{T}.Shared"/>; larger ones from <see cref="LargeBuffers"/>.</summary>
+    private const int SharedPoolMaxLength = 64 * 1024;
+
+    /// <summary>
+    /// Large buffers (up to 1 MiB; larger ones are not kept) come from a pool of their own that keeps at most 8 of each
+    /// size, 15 MiB at most. The shared pool keeps dozens of each size (per core and per thread), which after a wave
+    /// of large messages left about as much memory idle in the pool as the budget itself.
+    /// </summary>
+    private static readonly ArrayPool<byte> LargeBuffers = ArrayPool<byte>.Create(1024 * 1024, 8);
+
     private readonly Lock _lock = new();
     private readonly LinkedList<Waiter> _small = new();
     private readonly LinkedList<Waiter> _large = new();
@@ -51,7 +69,7 @@ internal sealed class InboundBudget
         }
     }
 
-    /// <summary>The length <see cref="ArrayPool{T}.Shared"/> rents for <paramref name="size"/>: the next power of two.</summary>
+    /// <summary>The length a buffer pool rents for <paramref name="size"/>: the next power of two.</summary>
     public static int PooledLength(int size) => (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size), int.MaxValue);
 
     /// <summary>
@@ -125,7 +143,7 @@ internal sealed class InboundBudget
     /// </summary>
     public byte[] Grow(byte[]? buffer, int length, int size)
     {
-        var larger = ArrayPool<byte>.Shared.Rent(size);
+        var larger = PoolFor(size).Rent(size);
         var acquired = PooledLength(size);
         if (larger.Length != acquired)
         {
@@ -145,7 +163,7 @@ internal sealed class InboundBudget
     /// <summary>Gives <paramref name="buffer"/> back to the pool and its length back to the budget.</summary>
     public void Return(byte[] buffer)
     {
-        ArrayPool<byte>.Shared.Return(buffer);
+        PoolFor(buffer.Length).Return(buffer);
         Release(buffer.Length);
     }
 
@@ -161,10 +179,12 @@ internal sealed class InboundBudget
         }
 
         var message = buffer.AsSpan(0, length).ToArray();
-        ArrayPool<byte>.Shared.Return(buffer);
+        PoolFor(buffer.Length).Return(buffer);
         Release(buffer.Length - length);
         return message;
     }
+
+    private static ArrayPool<byte> PoolFor(int length) => length <= SharedPoolMaxLength ? ArrayPool<byte>.Shared : LargeBuffers;
 
     private static bool IsSmall(long bytes, bool first) => first && bytes <= FirstBufferBytes;
 

@@ -18,6 +18,16 @@ public sealed class HubHostOptionsTests
     }
 
     [Fact]
+    public async Task Kestrel_reads_at_most_64_KiB_ahead_of_a_connection()
+    {
+        await using var app = HubHost.Build(["--urls", "http://127.0.0.1:0", "--Hub:Demo", "false"]);
+
+        var sockets = app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>>().Value;
+
+        Assert.Equal(64 * 1024, sockets.MaxReadBufferSize);
+    }
+
+    [Fact]
     public async Task Inbound_budget_smaller_than_four_largest_messages_fails_at_startup()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync("--Hub:MaxMessageBytes", "1048576", "--Hub:MaxInboundBytes", "4194303"));

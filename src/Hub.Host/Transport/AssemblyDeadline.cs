@@ -14,6 +14,7 @@ internal sealed class AssemblyDeadline : IDisposable
     private readonly CancellationTokenSource _timer = new();
     private readonly CancellationTokenRegistration _expiry;
     private readonly Action<AssemblyDeadline> _expired;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _waitingForBudget;
     private int _claimed;
 
@@ -43,8 +44,17 @@ internal sealed class AssemblyDeadline : IDisposable
         set => _waitingForBudget = value;
     }
 
-    /// <summary>True for the first caller only: the timer and the reader may both find the time up, and one closes.</summary>
+    /// <summary>
+    /// True for the first caller only: the timer and the reader may both find the time up, and one closes. The other
+    /// waits for <see cref="Closed"/>.
+    /// </summary>
     public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+    /// <summary>Completes once the close for the time limit has been sent (by whoever claimed it).</summary>
+    public Task Closed => _closed.Task;
+
+    /// <summary>Called by the claimer once the close has been sent, or has failed.</summary>
+    public void MarkClosed() => _closed.TrySetResult();
 
     public void Dispose()
     {

@@ -243,6 +243,14 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
                     buffer = budget.Grow(buffer, length, size);
                 }
 
+                if (deadline is { Token.IsCancellationRequested: true })
+                {
+                    // The time ran out as the budget came through (the timer left the close to this reader), or as
+                    // this reader got here: close, or wait until the timer has, then read on and drop.
+                    await ExpireAsync(deadline, (int)WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
+                    continue;
+                }
+
                 reads++;
                 result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
             }
@@ -277,12 +285,8 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
         }
         catch (OperationCanceledException)
         {
-            if (deadline.TryClaim())
-            {
-                WebSocketEndpointLog.NoInboundBudget(logger, deadline.ConnectionId, budget.Limit, _options.MessageAssemblyTimeout);
-                await CloseForLimitAsync(deadline.Socket, deadline.Transport, 1013, "try again later").ConfigureAwait(false);
-            }
-
+            deadline.WaitingForBudget = false;
+            await ExpireAsync(deadline, 1013).ConfigureAwait(false);
             return false;
         }
         finally
@@ -291,11 +295,34 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
         }
     }
 
-    /// <summary>On the deadline's timer, while the reader waits for the client's data.</summary>
-    private void OnAssemblyExpired(AssemblyDeadline deadline)
+    /// <summary>On the deadline's timer, while the reader waits for the client's data: the reader is not woken.</summary>
+    private void OnAssemblyExpired(AssemblyDeadline deadline) => _ = CloseExpiredAsync(deadline, (int)WebSocketCloseStatus.PolicyViolation);
+
+    /// <summary>
+    /// In the reader, once the message's time is up: closes with <paramref name="code"/> (1008, or 1013 when it was
+    /// waiting for the budget), or, when the timer has claimed the close, waits until it is sent.
+    /// </summary>
+    private Task ExpireAsync(AssemblyDeadline deadline, int code) => deadline.TryClaim() ? CloseExpiredAsync(deadline, code) : deadline.Closed;
+
+    private async Task CloseExpiredAsync(AssemblyDeadline deadline, int code)
     {
-        WebSocketEndpointLog.AssemblyTimedOut(logger, deadline.ConnectionId, _options.MessageAssemblyTimeout);
-        _ = CloseForLimitAsync(deadline.Socket, deadline.Transport, (int)WebSocketCloseStatus.PolicyViolation, "message assembly timed out");
+        try
+        {
+            if (code == 1013)
+            {
+                WebSocketEndpointLog.NoInboundBudget(logger, deadline.ConnectionId, budget.Limit, _options.MessageAssemblyTimeout);
+                await CloseForLimitAsync(deadline.Socket, deadline.Transport, 1013, "try again later").ConfigureAwait(false);
+            }
+            else
+            {
+                WebSocketEndpointLog.AssemblyTimedOut(logger, deadline.ConnectionId, _options.MessageAssemblyTimeout);
+                await CloseForLimitAsync(deadline.Socket, deadline.Transport, code, "message assembly timed out").ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            deadline.MarkClosed();
+        }
     }
 
     /// <summary>

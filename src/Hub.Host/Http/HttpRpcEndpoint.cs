@@ -178,16 +178,15 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, InboundBudget bud
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(_options.MessageAssemblyTimeout);
         var max = _options.MaxMessageBytes;
-        byte[]? buffer = null;
-        var length = 0;
+        var assembly = new InboundBuffer(budget);
         var waitingForBudget = false;
         try
         {
-            while (length != expected)
+            while (assembly.Length != expected)
             {
-                if (buffer is null || length == buffer.Length)
+                if (assembly.IsFull)
                 {
-                    if (buffer is not null && length >= max)
+                    if (assembly.Length >= max)
                     {
                         // Full at the limit: one more byte means too big, none means it ends here.
                         if (await request.Body.ReadAsync(Overflow, deadline.Token).ConfigureAwait(false) > 0)
@@ -198,35 +197,31 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, InboundBudget bud
                         break;
                     }
 
-                    // With a Content-Length, one buffer of that size; without (chunked), grow as a WebSocket message does.
-                    var size = buffer is null ? (int)(expected ?? InboundBudget.FirstBufferBytes) : (int)Math.Min(buffer.Length * 2L, max);
-                    var bytes = InboundBudget.PooledLength(size);
-                    if (!budget.TryAcquire(bytes, first: buffer is null))
+                    var bytes = assembly.NextSegmentBytes;
+                    if (!budget.TryAcquire(bytes, assembly.IsEmpty))
                     {
                         waitingForBudget = true;
-                        await budget.AcquireAsync(bytes, first: buffer is null, deadline.Token).ConfigureAwait(false);
+                        await budget.AcquireAsync(bytes, assembly.IsEmpty, deadline.Token).ConfigureAwait(false);
                         waitingForBudget = false;
                     }
 
-                    buffer = budget.Grow(buffer, length, size);
+                    assembly.AddSegment();
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), deadline.Token).ConfigureAwait(false);
+                var read = await request.Body.ReadAsync(assembly.Free, deadline.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
 
-                length += read;
-                if (length > max)
+                assembly.Advance(read);
+                if (assembly.Length > max)
                 {
                     return (null, StatusCodes.Status413PayloadTooLarge);
                 }
             }
 
-            var body = budget.Complete(buffer, length);
-            buffer = null;
-            return (body, 0);
+            return (assembly.TakeMessage(), 0);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
@@ -241,10 +236,8 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, InboundBudget bud
         }
         finally
         {
-            if (buffer is not null)
-            {
-                budget.Return(buffer);
-            }
+            // Empty unless the body was refused or the read failed.
+            assembly.Clear();
         }
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Hub.Host.Transport;
 
 /// <summary>
@@ -15,6 +13,12 @@ namespace Hub.Host.Transport;
 /// of each kind are served first come, first served; a small one never waits behind a large one. A waiter whose
 /// cancellation token fires first leaves with <see cref="OperationCanceledException"/>: its message's time limit
 /// is what breaks a stand-off of readers that each hold part of a message and wait for more.
+/// <para>
+/// The budget also keeps the segments (<see cref="SegmentBytes"/>) that messages are assembled in past their first
+/// buffer: pinned arrays, made when none is idle and kept for reuse. Every segment in use is counted, so there are
+/// never more than the budget's worth, idle or not, and a wave of large messages leaves no garbage for the GC: with
+/// pooled arrays of growing sizes the process kept up to several times the budget (bench/RESULTS.md, trickle).
+/// </para>
 /// </remarks>
 internal sealed class InboundBudget
 {
@@ -29,17 +33,12 @@ internal sealed class InboundBudget
     /// </summary>
     public const int TransportReadAheadBytes = 64 * 1024;
 
-    /// <summary>Buffers up to this length come from <see cref="ArrayPool{T}.Shared"/>; larger ones from <see cref="LargeBuffers"/>.</summary>
-    private const int SharedPoolMaxLength = 64 * 1024;
-
-    /// <summary>
-    /// Large buffers (up to 1 MiB; larger ones are not kept) come from a pool of their own that keeps at most 8 of each
-    /// size, 15 MiB at most. The shared pool keeps dozens of each size (per core and per thread), which after a wave
-    /// of large messages left about as much memory idle in the pool as the budget itself.
-    /// </summary>
-    private static readonly ArrayPool<byte> LargeBuffers = ArrayPool<byte>.Create(1024 * 1024, 8);
+    /// <summary>The size of every segment after a message's first buffer: under the large-object heap's 85,000 bytes.</summary>
+    public const int SegmentBytes = 16 * 1024;
 
     private readonly Lock _lock = new();
+    private readonly Lock _segmentsLock = new();
+    private readonly Stack<byte[]> _idleSegments = new();
     private readonly LinkedList<Waiter> _small = new();
     private readonly LinkedList<Waiter> _large = new();
     private long _held;
@@ -68,9 +67,6 @@ internal sealed class InboundBudget
             }
         }
     }
-
-    /// <summary>The length a buffer pool rents for <paramref name="size"/>: the next power of two.</summary>
-    public static int PooledLength(int size) => (int)Math.Min(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)size), int.MaxValue);
 
     /// <summary>
     /// Takes <paramref name="bytes"/> when they fit now and nobody of their kind waits. <paramref name="first"/>: they
@@ -136,73 +132,47 @@ internal sealed class InboundBudget
         Complete(granted);
     }
 
-    /// <summary>
-    /// A pooled buffer of at least <paramref name="size"/> bytes holding <paramref name="buffer"/>'s first
-    /// <paramref name="length"/>, for which <see cref="PooledLength"/> of <paramref name="size"/> bytes were acquired;
-    /// the old buffer goes back to the pool and its bytes to the budget.
-    /// </summary>
-    public byte[] Grow(byte[]? buffer, int length, int size)
+    /// <summary>Counts <paramref name="bytes"/> already taken without asking (a pool that rented more than was asked for).</summary>
+    public void Add(long bytes)
     {
-        var larger = PoolFor(size).Rent(size);
-        var acquired = PooledLength(size);
-        if (larger.Length != acquired)
-        {
-            // Not what the pool is documented to rent; keep the count true anyway.
-            Adjust(larger.Length - acquired);
-        }
-
-        if (buffer is not null)
-        {
-            buffer.AsSpan(0, length).CopyTo(larger);
-            Return(buffer);
-        }
-
-        return larger;
-    }
-
-    /// <summary>Gives <paramref name="buffer"/> back to the pool and its length back to the budget.</summary>
-    public void Return(byte[] buffer)
-    {
-        PoolFor(buffer.Length).Return(buffer);
-        Release(buffer.Length);
-    }
-
-    /// <summary>
-    /// The message in <paramref name="buffer"/>'s first <paramref name="length"/> bytes, copied out; the buffer goes
-    /// back to the pool, and of its bytes the message keeps its own length in the budget (given back once parsed).
-    /// </summary>
-    public byte[] Complete(byte[]? buffer, int length)
-    {
-        if (buffer is null)
-        {
-            return [];
-        }
-
-        var message = buffer.AsSpan(0, length).ToArray();
-        PoolFor(buffer.Length).Return(buffer);
-        Release(buffer.Length - length);
-        return message;
-    }
-
-    private static ArrayPool<byte> PoolFor(int length) => length <= SharedPoolMaxLength ? ArrayPool<byte>.Shared : LargeBuffers;
-
-    private static bool IsSmall(long bytes, bool first) => first && bytes <= FirstBufferBytes;
-
-    private bool Fits(long bytes, bool small) => _held + bytes <= (small ? Limit : LargeLimit);
-
-    private void Adjust(long bytes)
-    {
-        if (bytes < 0)
-        {
-            Release(-bytes);
-            return;
-        }
-
         lock (_lock)
         {
             _held += bytes;
         }
     }
+
+    /// <summary>Segments made so far, in use or idle: at most the budget's worth.</summary>
+    public int SegmentsMade { get; private set; }
+
+    /// <summary>A segment of <see cref="SegmentBytes"/>, whose bytes the caller has taken from the budget.</summary>
+    public byte[] RentSegment()
+    {
+        lock (_segmentsLock)
+        {
+            if (_idleSegments.TryPop(out var segment))
+            {
+                return segment;
+            }
+
+            SegmentsMade++;
+        }
+
+        // Pinned: never moved by a compaction, like Kestrel's own buffers; kept for the process's life.
+        return GC.AllocateUninitializedArray<byte>(SegmentBytes, pinned: true);
+    }
+
+    /// <summary>Keeps <paramref name="segment"/> for the next message; the caller gives its bytes back to the budget.</summary>
+    public void ReturnSegment(byte[] segment)
+    {
+        lock (_segmentsLock)
+        {
+            _idleSegments.Push(segment);
+        }
+    }
+
+    private static bool IsSmall(long bytes, bool first) => first && bytes <= FirstBufferBytes;
+
+    private bool Fits(long bytes, bool small) => _held + bytes <= (small ? Limit : LargeLimit);
 
     private List<Waiter>? GrantLocked()
     {

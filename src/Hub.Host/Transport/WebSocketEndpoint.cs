@@ -27,7 +27,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
     /// Where bytes go that are read only to be dropped (after a close was sent), or to learn whether a message of
     /// exactly the size limit ends there. Shared by every connection and never read, so it needs no budget.
     /// </summary>
-    private static readonly byte[] Scratch = new byte[InboundBudget.FirstBufferBytes];
+    private static readonly byte[] Scratch = new byte[InboundBuffer.FirstSegmentBytes];
 
     private readonly HubHostOptions _options = options.Value;
     private readonly Action<long> _release = budget.Release;
@@ -114,7 +114,8 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
     private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, IActorRef connection, string connectionId, InboundCredit credit)
     {
         var delivering = true;
-        while (await ReadMessageAsync(socket, transport, connectionId).ConfigureAwait(false) is { } message)
+        var assembly = new InboundBuffer(budget);
+        while (await ReadMessageAsync(socket, transport, connectionId, assembly).ConfigureAwait(false) is { } message)
         {
             if (!delivering || socket.State != WebSocketState.Open)
             {
@@ -144,25 +145,23 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
     private static readonly byte[] Discarded = [];
 
     /// <summary>
-    /// Reads one whole text message; null when the socket is done (closed or aborted). The message returned holds its
-    /// length in the budget. After a broken limit the socket is closing, and messages still arriving are read into
-    /// no buffer of their own and come back as <see cref="Discarded"/>. An idle connection holds no receive buffer:
-    /// the first read of each message is a zero-byte read that waits for the frame's header, and the buffer is
-    /// rented (and counted) only once data is there. Called once per message, one call at a time: its pooled state
-    /// machine saves a task per message.
+    /// Reads one whole text message into <paramref name="assembly"/> and takes it out; null when the socket is done
+    /// (closed or aborted). The message returned holds its length in the budget. After a broken limit the socket is
+    /// closing, and messages still arriving are read into no buffer of their own and come back as
+    /// <see cref="Discarded"/>. An idle connection holds no receive buffer: the first read of each message is a
+    /// zero-byte read that waits for the frame's header, and a segment is rented (and counted) only once data is
+    /// there. Called once per message, one call at a time: its pooled state machine saves a task per message.
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
+    private async ValueTask<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId, InboundBuffer assembly)
     {
-        byte[]? buffer = null;
-        var length = 0;
         var reads = 0;
-        var started = 0L;
+        var atLimit = false;
         AssemblyDeadline? deadline = null;
         try
         {
             var result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
-            started = Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             while (true)
             {
                 if (result.MessageType == WebSocketMessageType.Close)
@@ -176,12 +175,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
                 {
                     // A close went out (a limit broken here, or the connection closing): what still arrives is read
                     // and dropped until the client's close frame.
-                    if (buffer is not null)
-                    {
-                        budget.Return(buffer);
-                        buffer = null;
-                    }
-
+                    assembly.Clear();
                     if (result.EndOfMessage)
                     {
                         return Discarded;
@@ -198,8 +192,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
                     continue;
                 }
 
-                length += result.Count;
-                if (length > _options.MaxMessageBytes)
+                if (assembly.Length > _options.MaxMessageBytes || (atLimit && result.Count > 0))
                 {
                     WebSocketEndpointLog.MessageTooBig(logger, connectionId, _options.MaxMessageBytes);
                     await CloseForLimitAsync(socket, transport, (int)WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
@@ -208,9 +201,7 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
 
                 if (result.EndOfMessage)
                 {
-                    var message = budget.Complete(buffer, length);
-                    buffer = null;
-                    return message;
+                    return assembly.TakeMessage();
                 }
 
                 if (reads > 0 && deadline is null)
@@ -219,28 +210,27 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
                     deadline = StartDeadline(socket, transport, connectionId, started);
                 }
 
-                if (buffer is not null && length == buffer.Length && length >= _options.MaxMessageBytes)
+                if (assembly.IsFull)
                 {
-                    // Full at the limit: one more byte means too big, none means it ends here. No buffer needed to tell.
-                    result = await socket.ReceiveAsync(Scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
-                    continue;
-                }
+                    if (assembly.Length >= _options.MaxMessageBytes)
+                    {
+                        // Full at the limit: one more byte means too big, none means it ends here. No segment needed to tell.
+                        atLimit = true;
+                        result = await socket.ReceiveAsync(Scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                        continue;
+                    }
 
-                if (buffer is null || length == buffer.Length)
-                {
-                    var size = buffer is null ? InboundBudget.FirstBufferBytes : (int)Math.Min(buffer.Length * 2L, _options.MaxMessageBytes);
-                    var first = buffer is null;
-                    var bytes = InboundBudget.PooledLength(size);
-                    if (!budget.TryAcquire(bytes, first))
+                    var bytes = assembly.NextSegmentBytes;
+                    if (!budget.TryAcquire(bytes, assembly.IsEmpty))
                     {
                         deadline ??= StartDeadline(socket, transport, connectionId, started);
-                        if (!await WaitForBudgetAsync(deadline, bytes, first).ConfigureAwait(false))
+                        if (!await WaitForBudgetAsync(deadline, bytes, assembly.IsEmpty).ConfigureAwait(false))
                         {
                             continue; // closed with 1013: read on and drop
                         }
                     }
 
-                    buffer = budget.Grow(buffer, length, size);
+                    assembly.AddSegment();
                 }
 
                 if (deadline is { Token.IsCancellationRequested: true })
@@ -252,7 +242,8 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
                 }
 
                 reads++;
-                result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                result = await socket.ReceiveAsync(assembly.Free, CancellationToken.None).ConfigureAwait(false);
+                assembly.Advance(result.Count);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
@@ -262,11 +253,8 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
         }
         finally
         {
-            if (buffer is not null)
-            {
-                budget.Return(buffer);
-            }
-
+            // Empty unless the read ended mid-message.
+            assembly.Clear();
             deadline?.Dispose();
         }
     }

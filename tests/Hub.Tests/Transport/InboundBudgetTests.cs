@@ -76,35 +76,4 @@ public sealed class InboundBudgetTests
         await fitting.WaitAsync(Waits.Max);
         Assert.Equal(56 * 1024, budget.Held);
     }
-
-    [Fact]
-    public void Completed_message_keeps_only_its_own_length_held()
-    {
-        var budget = new InboundBudget(Limit);
-        Assert.True(budget.TryAcquire(InboundBudget.PooledLength(InboundBudget.FirstBufferBytes), first: true));
-        var buffer = budget.Grow(null, 0, InboundBudget.FirstBufferBytes);
-        "hello"u8.CopyTo(buffer);
-
-        var message = budget.Complete(buffer, 5);
-
-        Assert.Equal("hello"u8.ToArray(), message);
-        Assert.Equal(5, budget.Held);
-    }
-
-    [Fact]
-    public void Grown_buffer_keeps_what_was_read_and_gives_back_the_old_one()
-    {
-        var budget = new InboundBudget(Limit);
-        Assert.True(budget.TryAcquire(InboundBudget.FirstBufferBytes, first: true));
-        var small = budget.Grow(null, 0, InboundBudget.FirstBufferBytes);
-        small[0] = 42;
-        Assert.True(budget.TryAcquire(8 * 1024, first: false));
-
-        var larger = budget.Grow(small, 1, 8 * 1024);
-
-        Assert.Equal(42, larger[0]);
-        Assert.Equal(8 * 1024, budget.Held);
-        budget.Return(larger);
-        Assert.Equal(0, budget.Held);
-    }
 }

@@ -134,7 +134,7 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, InboundBudget bud
 
         if (context.RequestAborted.IsCancellationRequested)
         {
-            HttpRpcEndpointLog.Aborted(logger, context.TraceIdentifier, $"closed with {end.Code} while the hub answered");
+            HttpRpcEndpointLog.Aborted(logger, context.TraceIdentifier, "gone while the hub answered");
             return;
         }
 

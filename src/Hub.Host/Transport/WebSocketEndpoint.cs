@@ -273,7 +273,6 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
         }
         catch (OperationCanceledException)
         {
-            deadline.WaitingForBudget = false;
             await ExpireAsync(deadline, 1013).ConfigureAwait(false);
             return false;
         }

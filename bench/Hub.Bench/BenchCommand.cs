@@ -12,6 +12,8 @@ internal static class BenchCommand
           latency   one connection, one call at a time     -d 10 -w 3
           fanout    S subscribers, one publisher (<=K)     -s 1000 -k 16 -d 10 -w 3 [--payload 100 --window 32 --rate 0]
           idle      N idle connections, server memory      --max 19000 (open-files limit - 1000) --time-limit 60 --hold 2
+          trickle   N clients each trickling one message, over and over; server memory, a probe's ping latency
+                    --clients 1000 --message 1048576 --chunk 4096 --interval 180 -d 60 --probe-interval 200
           cluster   rpc and fanout on 3 local nodes        -s 6 --rate 10000 [--runs 3 --skip-build]
           soak      N clients calling and subscribed, publishers with sequence numbers, on 3 local nodes for D seconds;
                     counts every reply and notification, samples each node's memory and threads; exit 1 if anything is lost
@@ -22,7 +24,7 @@ internal static class BenchCommand
                     [--runs 3 --scenarios rpc,latency,fanout,idle --targets hub,raw,signalr,echo --out FILE]
           all       compare, then cluster
 
-        Target of rpc/latency/fanout/idle: --target hub|raw|signalr|echo (started by the bench; default hub), or
+        Target of rpc/latency/fanout/idle/trickle: --target hub|raw|signalr|echo (started by the bench; default hub), or
         --url ws://127.0.0.1:PORT/rpc [--dialect jsonrpc|signalr|echo] [--pid SERVER_PID] for a server already running.
         Extra server arguments: --hub-args="--Hub:Engine:max-in-flight=1024" (likewise --raw-args, --signalr-args, --echo-args);
         environment of every server started: --server-env=DOTNET_gcServer=0,DOTNET_TieredPGO=0.

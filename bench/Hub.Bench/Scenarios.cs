@@ -5,7 +5,7 @@ namespace Hub.Bench;
 /// <summary>The end-to-end scenarios with their defaults, run against one target.</summary>
 internal static class Scenarios
 {
-    public static readonly string[] Names = ["rpc", "latency", "fanout", "idle"];
+    public static readonly string[] Names = ["rpc", "latency", "fanout", "idle", "trickle"];
 
     public static RpcOptions Rpc(BenchOptions o) =>
         new(o.Int("connections", 32), o.Int("in-flight", 32), o.Double("duration", 10), o.Double("warmup", 3), o.String("method", "ping"));
@@ -25,6 +25,14 @@ internal static class Scenarios
     public static IdleOptions Idle(BenchOptions o) =>
         new(o.Int("max", (int)Math.Min(20_000, ProcessStats.OpenFilesLimit() - 1_000)), o.Double("time-limit", 60), o.Double("hold", 2));
 
+    /// <summary>
+    /// 1,000 clients each trickling a 1 MiB message at 4 KiB every 180 ms (about 22 KiB/s, 46 s a message: longer than
+    /// the hub's default assembly time limit of 30 s), for 60 s, a probe ping every 200 ms.
+    /// </summary>
+    public static TrickleOptions Trickle(BenchOptions o) =>
+        new(o.Int("clients", 1000), o.Int("message", 1024 * 1024), o.Int("chunk", 4096), o.Int("interval", 180), o.Double("duration", 60),
+            o.Int("probe-interval", 200));
+
     /// <summary>The soak's options: <c>-n 60 -d 600 --call-rate 10 -p 8 --publishers 3 --publish-rate 10 --sample 60 --drain 40 --payload 64 --settle 5 [--mix ping=30,...]</c>.</summary>
     public static SoakOptions Soak(BenchOptions o) =>
         new(o.Int("clients", 60), o.Double("duration", 600), o.Double("call-rate", 10), o.Int("in-flight", 8), o.Int("publishers", 3),
@@ -40,6 +48,7 @@ internal static class Scenarios
         "latency" => await RpcScenario.RunAsync(target, Latency(o), cancellationToken),
         "fanout" => await FanoutScenario.RunAsync(target, Fanout(o), cancellationToken),
         "idle" => await IdleScenario.RunAsync(target, Idle(o), cancellationToken),
+        "trickle" => await TrickleScenario.RunAsync(target, Trickle(o), cancellationToken),
         _ => throw new ArgumentException($"unknown scenario '{scenario}'", nameof(scenario)),
     };
 

@@ -53,6 +53,7 @@ public static class HubServiceCollectionExtensions
 
         services.AddOptions<HubHostOptions>().BindConfiguration(HubHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HubRuntimeHolder>();
+        services.AddSingleton(sp => new InboundBudget(sp.GetRequiredService<IOptions<HubHostOptions>>().Value.MaxInboundBytes));
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<HttpRpcEndpoint>();
         services.AddSingleton<IHub>(sp => new DeferredHub(sp.GetRequiredService<HubRuntimeHolder>()));
@@ -64,6 +65,7 @@ public static class HubServiceCollectionExtensions
             kestrel.Limits.RequestHeadersTimeout = hub.Value.UpgradeTimeout;
             kestrel.Limits.KeepAliveTimeout = hub.Value.UpgradeTimeout;
         });
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(sockets => sockets.MaxReadBufferSize = InboundBudget.TransportReadAheadBytes);
         MetricsEndpoint.AddServices(services);
 
         services.AddAkka(ActorSystemName, (akka, sp) =>

@@ -7,7 +7,10 @@ namespace Hub.Connections;
 /// actor a frame (<see cref="ConnectionProtocol.InboundFrame"/> carries it), and the actor gives it back once the
 /// frame is handled. At most the window's frames (<see cref="DefaultWindow"/> for a WebSocket) wait in the mailbox; a
 /// client that sends faster than its connection works fills its own TCP window instead. No message goes back to the
-/// loop: returning a credit completes the loop's wait.
+/// loop: returning a credit completes the loop's wait. A take may carry the frame's size: the bytes are the credit's
+/// from then on, and go to the release callback (the host's node-wide inbound budget) when the frame's credit comes
+/// back, or at <see cref="Cancel"/> for frames the stopped actor never handled. Credits come back in the order they
+/// were taken (the actor handles frames in mailbox order), so the sizes wait in a ring of the window's length.
 /// </summary>
 /// <remarks>
 /// One waiter only (the read loop takes credits one after another), so a single reusable
@@ -21,22 +24,32 @@ internal sealed class InboundCredit : IValueTaskSource
     public const int DefaultWindow = 4;
 
     private readonly Lock _lock = new();
+    private readonly Action<long>? _release;
+    private readonly long[] _sizes;
     private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
     private int _free;
+    private int _oldest;
+    private int _taken;
+    private long _waitingSize;
     private bool _waiting;
     private bool _cancelled;
 
-    public InboundCredit(int window)
+    /// <param name="window">Frames that may wait in the mailbox at once.</param>
+    /// <param name="release">Given the size of each frame once its credit is back (or the credit cancelled); null when sizes are not counted.</param>
+    public InboundCredit(int window, Action<long>? release = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         _free = window;
+        _release = release;
+        _sizes = release is null ? [] : new long[window];
     }
 
     /// <summary>
-    /// Completes when a credit is free; fails with <see cref="OperationCanceledException"/> once <see cref="Cancel"/>
-    /// has been called. Not to be called again before the last one completed.
+    /// Completes when a credit is free, the frame's <paramref name="size"/> then held by the credit; fails with
+    /// <see cref="OperationCanceledException"/> once <see cref="Cancel"/> has been called (the size stays the caller's).
+    /// Not to be called again before the last one completed.
     /// </summary>
-    public ValueTask TakeAsync()
+    public ValueTask TakeAsync(long size = 0)
     {
         lock (_lock)
         {
@@ -48,6 +61,7 @@ internal sealed class InboundCredit : IValueTaskSource
             if (_free > 0)
             {
                 _free--;
+                HoldLocked(size);
                 return default;
             }
 
@@ -58,6 +72,7 @@ internal sealed class InboundCredit : IValueTaskSource
 
             _wait.Reset();
             _waiting = true;
+            _waitingSize = size;
             return new ValueTask(this, _wait.Version);
         }
     }
@@ -65,35 +80,87 @@ internal sealed class InboundCredit : IValueTaskSource
     /// <summary>Called by the actor when it has handled a frame.</summary>
     public void Return()
     {
+        long released;
+        bool wake;
         lock (_lock)
         {
-            if (!_waiting)
+            released = ReleaseOldestLocked();
+            wake = _waiting;
+            if (wake)
+            {
+                _waiting = false;
+                HoldLocked(_waitingSize);
+            }
+            else
             {
                 _free++;
-                return;
             }
-
-            _waiting = false;
         }
 
-        _wait.SetResult(true);
+        if (released != 0)
+        {
+            _release!(released);
+        }
+
+        if (wake)
+        {
+            _wait.SetResult(true);
+        }
     }
 
-    /// <summary>Ends the credit for good (the actor has stopped): a waiting take and every later one fail.</summary>
+    /// <summary>
+    /// Ends the credit for good (the actor has stopped): a waiting take and every later one fail, and the sizes of
+    /// frames the actor never handled are released.
+    /// </summary>
     public void Cancel()
     {
+        long released = 0;
+        bool wake;
         lock (_lock)
         {
             _cancelled = true;
-            if (!_waiting)
+            while (_taken > 0)
             {
-                return;
+                released += ReleaseOldestLocked();
             }
 
+            wake = _waiting;
             _waiting = false;
         }
 
-        _wait.SetException(new OperationCanceledException("The connection has stopped."));
+        if (released != 0)
+        {
+            _release!(released);
+        }
+
+        if (wake)
+        {
+            _wait.SetException(new OperationCanceledException("The connection has stopped."));
+        }
+    }
+
+    private void HoldLocked(long size)
+    {
+        if (_sizes.Length == 0)
+        {
+            return;
+        }
+
+        _sizes[(_oldest + _taken) % _sizes.Length] = size;
+        _taken++;
+    }
+
+    private long ReleaseOldestLocked()
+    {
+        if (_taken == 0)
+        {
+            return 0;
+        }
+
+        var size = _sizes[_oldest];
+        _oldest = (_oldest + 1) % _sizes.Length;
+        _taken--;
+        return size;
     }
 
     void IValueTaskSource.GetResult(short token) => _wait.GetResult(token);

@@ -7,7 +7,7 @@ namespace Hub.Host.Configuration;
 /// Host settings, bound from the configuration section <c>Hub</c> (appsettings.json, or <c>HUB_*</c> environment
 /// variables: <c>HUB_MAX_MESSAGE_BYTES=65536</c> sets <c>Hub:MaxMessageBytes</c>), validated at startup.
 /// </summary>
-public sealed class HubHostOptions
+public sealed class HubHostOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string Section = "Hub";
@@ -38,6 +38,35 @@ public sealed class HubHostOptions
     /// </summary>
     public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Bytes that inbound messages may hold on this node at once, counted from the moment the transport buffers them
+    /// until their connection has parsed them: WebSocket receive buffers, whole messages waiting for their connection,
+    /// HTTP request bodies. A message that needs more waits, and its connection is read no further meanwhile (TCP
+    /// slows that one client down), until bytes are freed or its <see cref="MessageAssemblyTimeout"/> passes: then a
+    /// WebSocket closes with 1013 "try again later" and an HTTP call answers 503. The last eighth is kept for the
+    /// first 4 KiB of each message, so small calls are still served while large messages wait. At least four times
+    /// <see cref="MaxMessageBytes"/>, so any message allowed can be assembled. Default 256 MiB.
+    /// </summary>
+    [Range(16 * 1024, long.MaxValue)]
+    public long MaxInboundBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest time one message may take to arrive, from its first byte to its last, waits for
+    /// <see cref="MaxInboundBytes"/> included; a client that trickles a message (answering pings all along) holds its
+    /// buffer no longer. Past it a WebSocket closes with 1008 "message assembly timed out" (1013 "try again later"
+    /// when it was waiting for the budget) and an HTTP call answers 408 (503). Kestrel's minimum request body data
+    /// rate (240 B/s after 5 s) also applies to HTTP. Default 30 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public TimeSpan MessageAssemblyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most HTTP calls (<c>POST</c>) this node serves at once, each from its request until its response; past it a
+    /// call answers 503. HTTP calls are not counted by <see cref="MaxConnections"/>. Default 10,000.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxConcurrentHttpRequests { get; set; } = 10_000;
+
     /// <summary>Serve the demo methods and topics of PROTOCOL.md section 11. Default true (the runnable host only).</summary>
     public bool Demo { get; set; } = true;
 
@@ -62,4 +91,15 @@ public sealed class HubHostOptions
 
     /// <summary>Cluster settings of this node.</summary>
     public HubClusterOptions Cluster { get; set; } = new();
+
+    /// <summary>Checks what spans two settings: the inbound budget must hold four of the largest messages.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxInboundBytes < 4 * MaxMessageBytes)
+        {
+            yield return new ValidationResult(
+                $"MaxInboundBytes ({MaxInboundBytes}) must be at least four times MaxMessageBytes ({MaxMessageBytes}), so any message allowed can be assembled.",
+                [nameof(MaxInboundBytes)]);
+        }
+    }
 }

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Hub.Connections;
@@ -12,13 +12,25 @@ namespace Hub.Host.Transport;
 
 /// <summary>
 /// Accepts WebSockets on the hub path and moves whole text messages between the socket and the connection actor.
-/// It enforces the frame limits (message size: 1009, binary: 1003) and never parses JSON-RPC.
+/// It enforces the frame limits (message size: 1009, binary: 1003, assembly time: 1008, inbound budget: 1013) and
+/// never parses JSON-RPC. Every byte it buffers is counted in the node's <see cref="InboundBudget"/> until the
+/// connection has parsed the message.
 /// </summary>
-internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHostOptions> options, ILogger<WebSocketEndpoint> logger)
+internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget budget, IOptions<HubHostOptions> options, ILogger<WebSocketEndpoint> logger)
 {
     private static readonly TimeSpan InboundDrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a client may take to answer a close this endpoint sent (a limit broken) before the socket is aborted.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where bytes go that are read only to be dropped (after a close was sent), or to learn whether a message of
+    /// exactly the size limit ends there. Shared by every connection and never read, so it needs no budget.
+    /// </summary>
+    private static readonly byte[] Scratch = new byte[InboundBuffer.FirstSegmentBytes];
+
     private readonly HubHostOptions _options = options.Value;
+    private readonly Action<long> _release = budget.Release;
     private int _active;
 
     public async Task HandleAsync(HttpContext context)
@@ -76,10 +88,12 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
 
         WebSocketEndpointLog.Accepted(logger, opened.ConnectionId, context.Connection.RemoteIpAddress?.ToString());
         var terminated = transport.ActorStopped;
-        var credit = new InboundCredit(InboundCredit.DefaultWindow);
+        var credit = new InboundCredit(InboundCredit.DefaultWindow, _release);
         var reading = ReadLoopAsync(socket, transport, opened.Connection, opened.ConnectionId, credit);
 
         await terminated.ConfigureAwait(false);
+
+        // Also gives back the budget of messages the actor will never handle.
         credit.Cancel();
 
         // The actor is gone; the read loop owns the socket until the close handshake ends. Bound that wait.
@@ -94,25 +108,29 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     /// The only reader of the socket, for its whole life: hands messages to the actor while it runs, then reads
     /// on (discarding) until the client's close frame, so every close ends in a proper handshake. Credit-based
     /// flow control (<see cref="InboundCredit"/>) keeps the actor's mailbox bounded: a flooding client fills its
-    /// own TCP window, not the node's memory.
+    /// own TCP window, not the node's memory. A message's bytes stay counted in the budget while it waits for a
+    /// credit and in the mailbox; the credit gives them back.
     /// </summary>
     private async Task ReadLoopAsync(WebSocket socket, WebSocketTransport transport, IActorRef connection, string connectionId, InboundCredit credit)
     {
         var delivering = true;
-        while (await ReadMessageAsync(socket, transport, connectionId).ConfigureAwait(false) is { } message)
+        var assembly = new InboundBuffer(budget);
+        while (await ReadMessageAsync(socket, transport, connectionId, assembly).ConfigureAwait(false) is { } message)
         {
             if (!delivering || socket.State != WebSocketState.Open)
             {
+                budget.Release(message.Length);
                 continue;
             }
 
             try
             {
-                await credit.TakeAsync().ConfigureAwait(false);
+                await credit.TakeAsync(message.Length).ConfigureAwait(false);
                 connection.Tell(new ConnectionProtocol.InboundFrame(message, credit));
             }
             catch (OperationCanceledException)
             {
+                budget.Release(message.Length);
                 delivering = false; // the actor has stopped
             }
         }
@@ -127,68 +145,105 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
     private static readonly byte[] Discarded = [];
 
     /// <summary>
-    /// Reads one whole text message; null when the socket is done (closed or aborted). After a broken limit the
-    /// socket is closing, and messages still arriving come back as <see cref="Discarded"/> or undelivered frames.
-    /// An idle connection holds no receive buffer: the first read of each message is a zero-byte read that waits
-    /// for the frame's header, and the buffer is rented only once data is there. Called once per message, one call
-    /// at a time: its pooled state machine saves a task per message.
+    /// Reads one whole text message into <paramref name="assembly"/> and takes it out; null when the socket is done
+    /// (closed or aborted). The message returned holds its length in the budget. After a broken limit the socket is
+    /// closing, and messages still arriving are read into no buffer of their own and come back as
+    /// <see cref="Discarded"/>. An idle connection holds no receive buffer: the first read of each message is a
+    /// zero-byte read that waits for the frame's header, and a segment is rented (and counted) only once data is
+    /// there. Called once per message, one call at a time: its pooled state machine saves a task per message.
     /// </summary>
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId)
+    private async ValueTask<byte[]?> ReadMessageAsync(WebSocket socket, WebSocketTransport transport, string connectionId, InboundBuffer assembly)
     {
-        byte[]? buffer = null;
-        var length = 0;
+        var reads = 0;
+        var atLimit = false;
+        AssemblyDeadline? deadline = null;
         try
         {
             var result = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
             while (true)
             {
-                switch (result.MessageType)
+                if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    case WebSocketMessageType.Close:
-                        await transport.CloseAsync((int)WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
-                        WebSocketEndpointLog.Ended(logger, connectionId, "closed by the client");
-                        return null;
-                    case WebSocketMessageType.Binary when socket.State == WebSocketState.Open:
-                        WebSocketEndpointLog.BinaryFrame(logger, connectionId);
-                        await transport.CloseAsync((int)WebSocketCloseStatus.InvalidMessageType, "binary frames are not accepted").ConfigureAwait(false);
-                        return Discarded;
+                    await transport.CloseAsync((int)WebSocketCloseStatus.NormalClosure, string.Empty).ConfigureAwait(false);
+                    WebSocketEndpointLog.Ended(logger, connectionId, "closed by the client");
+                    return null;
                 }
 
-                length += result.Count;
-                if (length > _options.MaxMessageBytes)
+                if (socket.State != WebSocketState.Open)
                 {
-                    if (socket.State == WebSocketState.Open)
-                    {
-                        WebSocketEndpointLog.MessageTooBig(logger, connectionId, _options.MaxMessageBytes);
-                        await transport.CloseAsync((int)WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
-                    }
-
-                    // Once closing, the rest of the message is read and dropped until the client's close frame.
-                    length = 0;
+                    // A close went out (a limit broken here, or the connection closing): what still arrives is read
+                    // and dropped until the client's close frame.
+                    assembly.Clear();
                     if (result.EndOfMessage)
                     {
                         return Discarded;
                     }
-                }
-                else if (result.EndOfMessage)
-                {
-                    return length == 0 ? [] : buffer.AsSpan(0, length).ToArray();
+
+                    result = await socket.ReceiveAsync(Scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                    continue;
                 }
 
-                if (buffer is null || length == buffer.Length)
+                if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer is null ? 4096 : buffer.Length * 2);
-                    if (buffer is not null)
+                    WebSocketEndpointLog.BinaryFrame(logger, connectionId);
+                    await CloseForLimitAsync(socket, transport, (int)WebSocketCloseStatus.InvalidMessageType, "binary frames are not accepted").ConfigureAwait(false);
+                    continue;
+                }
+
+                if (assembly.Length > _options.MaxMessageBytes || (atLimit && result.Count > 0))
+                {
+                    WebSocketEndpointLog.MessageTooBig(logger, connectionId, _options.MaxMessageBytes);
+                    await CloseForLimitAsync(socket, transport, (int)WebSocketCloseStatus.MessageTooBig, "message too big").ConfigureAwait(false);
+                    continue;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    return assembly.TakeMessage();
+                }
+
+                if (reads > 0 && deadline is null)
+                {
+                    // More than one read: the message is large or slow, and worth a timer.
+                    deadline = StartDeadline(socket, transport, connectionId, started);
+                }
+
+                if (assembly.IsFull)
+                {
+                    if (assembly.Length >= _options.MaxMessageBytes)
                     {
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        // Full at the limit: one more byte means too big, none means it ends here. No segment needed to tell.
+                        atLimit = true;
+                        result = await socket.ReceiveAsync(Scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false);
+                        continue;
                     }
 
-                    buffer = larger;
+                    var bytes = assembly.NextSegmentBytes;
+                    if (!budget.TryAcquire(bytes, assembly.IsEmpty))
+                    {
+                        deadline ??= StartDeadline(socket, transport, connectionId, started);
+                        if (!await WaitForBudgetAsync(deadline, bytes, assembly.IsEmpty).ConfigureAwait(false))
+                        {
+                            continue; // closed with 1013: read on and drop
+                        }
+                    }
+
+                    assembly.AddSegment();
                 }
 
-                result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
+                if (deadline is { Token.IsCancellationRequested: true })
+                {
+                    // The time ran out as the budget came through (the timer left the close to this reader), or as
+                    // this reader got here: close, or wait until the timer has, then read on and drop.
+                    await ExpireAsync(deadline, (int)WebSocketCloseStatus.PolicyViolation).ConfigureAwait(false);
+                    continue;
+                }
+
+                reads++;
+                result = await socket.ReceiveAsync(assembly.Free, CancellationToken.None).ConfigureAwait(false);
+                assembly.Advance(result.Count);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
@@ -198,10 +253,81 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, IOptions<HubHos
         }
         finally
         {
-            if (buffer is not null)
+            // Empty unless the read ended mid-message.
+            assembly.Clear();
+            deadline?.Dispose();
+        }
+    }
+
+    private AssemblyDeadline StartDeadline(WebSocket socket, WebSocketTransport transport, string connectionId, long started) =>
+        new(socket, transport, connectionId, _options.MessageAssemblyTimeout - Stopwatch.GetElapsedTime(started), OnAssemblyExpired);
+
+    /// <summary>True once the bytes are taken; false when the message's time ran out first, after closing with 1013.</summary>
+    private async ValueTask<bool> WaitForBudgetAsync(AssemblyDeadline deadline, int bytes, bool first)
+    {
+        deadline.WaitingForBudget = true;
+        try
+        {
+            await budget.AcquireAsync(bytes, first, deadline.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            await ExpireAsync(deadline, 1013).ConfigureAwait(false);
+            return false;
+        }
+        finally
+        {
+            deadline.WaitingForBudget = false;
+        }
+    }
+
+    /// <summary>On the deadline's timer, while the reader waits for the client's data: the reader is not woken.</summary>
+    private void OnAssemblyExpired(AssemblyDeadline deadline) => _ = CloseExpiredAsync(deadline, (int)WebSocketCloseStatus.PolicyViolation);
+
+    /// <summary>
+    /// In the reader, once the message's time is up: closes with <paramref name="code"/> (1008, or 1013 when it was
+    /// waiting for the budget), or, when the timer has claimed the close, waits until it is sent.
+    /// </summary>
+    private Task ExpireAsync(AssemblyDeadline deadline, int code) => deadline.TryClaim() ? CloseExpiredAsync(deadline, code) : deadline.Closed;
+
+    private async Task CloseExpiredAsync(AssemblyDeadline deadline, int code)
+    {
+        try
+        {
+            if (code == 1013)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                WebSocketEndpointLog.NoInboundBudget(logger, deadline.ConnectionId, budget.Limit, _options.MessageAssemblyTimeout);
+                await CloseForLimitAsync(deadline.Socket, deadline.Transport, 1013, "try again later").ConfigureAwait(false);
             }
+            else
+            {
+                WebSocketEndpointLog.AssemblyTimedOut(logger, deadline.ConnectionId, _options.MessageAssemblyTimeout);
+                await CloseForLimitAsync(deadline.Socket, deadline.Transport, code, "message assembly timed out").ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            deadline.MarkClosed();
+        }
+    }
+
+    /// <summary>
+    /// Sends the close for a broken limit; a client that has not answered with its own close within
+    /// <see cref="CloseHandshakeTimeout"/> (one that keeps trickling, say) is aborted, so the read loop ends.
+    /// </summary>
+    private static async Task CloseForLimitAsync(WebSocket socket, WebSocketTransport transport, int code, string reason)
+    {
+        await transport.CloseAsync(code, reason).ConfigureAwait(false);
+        _ = AbortUnlessClosedAsync(socket);
+    }
+
+    private static async Task AbortUnlessClosedAsync(WebSocket socket)
+    {
+        await Task.Delay(CloseHandshakeTimeout).ConfigureAwait(false);
+        if (socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            socket.Abort();
         }
     }
 }

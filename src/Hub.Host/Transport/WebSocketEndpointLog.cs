@@ -21,4 +21,10 @@ internal static partial class WebSocketEndpointLog
 
     [LoggerMessage(6, LogLevel.Warning, "Refusing a WebSocket: this node holds its maximum of {Limit} connections")]
     public static partial void RefusedFull(ILogger logger, int limit);
+
+    [LoggerMessage(7, LogLevel.Warning, "Closing {ConnectionId}: a message still incomplete after {Timeout}")]
+    public static partial void AssemblyTimedOut(ILogger logger, string connectionId, TimeSpan timeout);
+
+    [LoggerMessage(8, LogLevel.Warning, "Closing {ConnectionId} with 1013: no room for its message in the node's inbound budget of {Limit} B within {Timeout}")]
+    public static partial void NoInboundBudget(ILogger logger, string connectionId, long limit, TimeSpan timeout);
 }

@@ -74,6 +74,50 @@ public sealed class InboundCreditTests
         Assert.Throws<InvalidOperationException>(() => Pending(credit.TakeAsync()));
     }
 
+    [Fact]
+    public void A_returned_credit_releases_its_frame_size()
+    {
+        var released = new List<long>();
+        var credit = new InboundCredit(2, released.Add);
+        Assert.True(Done(credit.TakeAsync(10)));
+        Assert.True(Done(credit.TakeAsync(20)));
+
+        credit.Return();
+
+        Assert.Equal([10L], released);
+    }
+
+    [Fact]
+    public async Task A_waiting_take_holds_its_size_once_granted()
+    {
+        var released = new List<long>();
+        var credit = new InboundCredit(1, released.Add);
+        Assert.True(Done(credit.TakeAsync(10)));
+        var waiting = credit.TakeAsync(20).AsTask();
+
+        credit.Return();
+        await waiting.WaitAsync(Waits.Max);
+        credit.Return();
+
+        Assert.Equal([10L, 20L], released);
+    }
+
+    [Fact]
+    public void Cancel_releases_the_sizes_of_frames_never_handled_once()
+    {
+        var released = new List<long>();
+        var credit = new InboundCredit(4, released.Add);
+        Assert.True(Done(credit.TakeAsync(10)));
+        Assert.True(Done(credit.TakeAsync(20)));
+        Assert.True(Done(credit.TakeAsync(30)));
+        credit.Return();
+
+        credit.Cancel();
+        credit.Return();
+
+        Assert.Equal([10L, 50L], released);
+    }
+
     /// <summary>A credit of one, taken: the next take waits.</summary>
     private static async Task<InboundCredit> FullAsync()
     {

@@ -68,6 +68,20 @@ public sealed class BenchSmokeTests
         Assert.True(result.ResidentAfter > 0);
     }
 
+    [Fact]
+    public async Task Trickle_scenario_sees_tricklers_closed_and_the_probe_answered()
+    {
+        await using var hub = await TestHub.StartAsync(new Dictionary<string, string?> { ["Hub:MessageAssemblyTimeout"] = "00:00:01" });
+
+        // 16 KiB at 512 B every 50 ms takes over 1.5 s a message: past the time limit.
+        var options = new TrickleOptions(Clients: 4, MessageBytes: 16 * 1024, ChunkBytes: 512, IntervalMs: 50, DurationSeconds: 3);
+        var result = await TrickleScenario.RunAsync(HubTarget(hub), options, CancellationToken.None).WaitAsync(Cap);
+
+        Assert.True(result.Ends.GetValueOrDefault("close 1008") > 0, result.ToString());
+        Assert.True(result.ProbeAnswered > 0, result.ToString());
+        Assert.Equal(0, result.ProbeFailed);
+    }
+
     [Theory]
     [InlineData("{\"type\":3,\"invocationId\":\"17\",\"result\":\"pong\"}", "Reply", 17)]
     [InlineData("{\"type\":3,\"invocationId\":\"4\",\"error\":\"boom\"}", "Error", 4)]

@@ -29,7 +29,8 @@ internal static class ClusterBench
         var problems = new List<string>();
         var fanoutOptions = new FanoutOptions(
             options.Int("subscribers", 6), options.Int("publishes-in-flight", 64), options.Double("duration", 10), options.Double("warmup", 3),
-            options.Int("payload", 100), options.Int("window", 200), options.Double("rate", 10_000), options.Double("drain", 5));
+            options.Int("payload", 100), options.Int("window", 200), options.Double("rate", 10_000), options.Double("drain", 5),
+            Publishers: options.Int("publishers", options.Int("publishes-in-flight", 64)));
         for (var run = 1; run <= runs; run++)
         {
             Console.WriteLine($"--- cluster run {run}/{runs}: rpc over {Nodes} nodes");

@@ -15,7 +15,8 @@ internal static class Scenarios
 
     public static FanoutOptions Fanout(BenchOptions o) =>
         new(o.Int("subscribers", 1000), o.Int("publishes-in-flight", 16), o.Double("duration", 10), o.Double("warmup", 3),
-            o.Int("payload", 100), o.Int("window", 32), o.Double("rate", 0), o.Double("drain", 5));
+            o.Int("payload", 100), o.Int("window", 32), o.Double("rate", 0), o.Double("drain", 5),
+            Publishers: o.Int("publishers", o.Int("publishes-in-flight", 16)));
 
     /// <summary>
     /// Idle defaults to 1,000 under the open-files limit (20,000 here, for the load generator and each server alike):

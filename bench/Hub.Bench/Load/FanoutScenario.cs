@@ -6,13 +6,16 @@ using System.Text;
 namespace Hub.Bench.Load;
 
 /// <summary>
-/// S subscribers on topic <c>bench</c>, one publisher with at most K publishes in flight. <paramref name="Window"/> bounds
-/// how far the publisher may run ahead of the slowest subscriber (in messages, well under the hub's outbound limit of
-/// 1,000); <paramref name="Rate"/> caps publishes per second (0: as fast as the window allows).
+/// S subscribers on topic <c>bench</c>; <paramref name="Publishers"/> publisher connections with at most K publishes in
+/// flight among them. A server that runs one call of a connection at a time (SignalR by default, the hub's sequential
+/// <c>publish</c>) gets K publishes at once only from K connections, hence one publisher per publish in flight by
+/// default. <paramref name="Window"/> bounds how far publishing may run ahead of the slowest subscriber (in messages,
+/// well under the hub's outbound limit of 1,000); <paramref name="Rate"/> caps publishes per second in all (0: as fast
+/// as the window allows).
 /// </summary>
 internal sealed record FanoutOptions(
     int Subscribers, int InFlight, double DurationSeconds, double WarmupSeconds, int PayloadBytes = 100, int Window = 32,
-    double Rate = 0, double DrainSeconds = 5, double SubscribeTimeoutSeconds = 30);
+    double Rate = 0, double DrainSeconds = 5, double SubscribeTimeoutSeconds = 30, int Publishers = 1);
 
 internal sealed record FanoutResult(
     string Target, int Subscribers, long Publishes, long Deliveries, double Seconds, long Expected, long Received, long Errors,
@@ -61,15 +64,19 @@ internal static class FanoutScenario
                 throw new InvalidOperationException("subscribe was refused");
             }
         }, deadline.Token);
-        BenchConnection? publisher = null;
+        var publishers = new List<BenchConnection>();
         var loops = new List<Task>();
         try
         {
-            publisher = await BenchConnection.ConnectAsync(target.Endpoints[0], target.Dialect, 0, deadline.Token);
+            for (var i = 0; i < Math.Max(1, options.Publishers); i++)
+            {
+                publishers.Add(await BenchConnection.ConnectAsync(target.Endpoints[0], target.Dialect, 0, deadline.Token));
+            }
+
             run.Subscribers = subscribers.Select((c, i) => new Subscriber(c, i)).ToArray();
             loops.AddRange(run.Subscribers.Select(s => run.ReceiveNotificationsAsync(s, deadline.Token)));
-            var replies = run.ReceiveRepliesAsync(publisher, deadline.Token);
-            var sending = run.PublishAsync(publisher, deadline.Token);
+            loops.AddRange(publishers.Select(p => run.ReceiveRepliesAsync(p, deadline.Token)));
+            var sending = Task.WhenAll(publishers.Select(p => run.PublishAsync(p, publishers.Count, deadline.Token)));
 
             // Warm up for the time asked, and until every subscriber has had a notification: in a cluster, a
             // subscription reaches the other nodes by gossip, within about a second.
@@ -121,7 +128,7 @@ internal static class FanoutScenario
         finally
         {
             run.Phase = Closing;
-            await Connections.CloseAllAsync(publisher is null ? subscribers : [.. subscribers, publisher]);
+            await Connections.CloseAllAsync([.. subscribers, .. publishers]);
             await Connections.WaitAllAsync(loops, TimeSpan.FromSeconds(5));
         }
     }
@@ -147,6 +154,7 @@ internal static class FanoutScenario
         private readonly ConcurrentQueue<int> _freeSlots;
         private readonly SemaphoreSlim _slots;
         private readonly byte[] _padding;
+        private readonly Lock _numbering = new();
         private long _measureFrom = long.MaxValue;
         private long _sequence;
         private long _expected;
@@ -199,10 +207,11 @@ internal static class FanoutScenario
 
         public long Received => Subscribers.Sum(s => Interlocked.Read(ref s.Received));
 
-        public async Task PublishAsync(BenchConnection publisher, CancellationToken cancellationToken)
+        /// <summary>One publisher's loop; <paramref name="publishers"/> loops share the slots, the window and the rate.</summary>
+        public async Task PublishAsync(BenchConnection publisher, int publishers, CancellationToken cancellationToken)
         {
             var buffer = new byte[512 + _padding.Length];
-            var interval = _options.Rate > 0 ? (long)(Stopwatch.Frequency / _options.Rate) : 0;
+            var interval = _options.Rate > 0 ? (long)(Stopwatch.Frequency * publishers / _options.Rate) : 0;
             var due = Stopwatch.GetTimestamp();
             while (Phase < Stopping)
             {
@@ -228,16 +237,22 @@ internal static class FanoutScenario
                 }
 
                 _freeSlots.TryDequeue(out var slot);
-                var sequence = Interlocked.Increment(ref _sequence);
-                _slotSequence[slot] = sequence;
-
-                // Counting starts here, on the thread that numbers the publishes, before this one is sent: set from
-                // another thread, a publish numbered just before the mark could be answered before it was set (not
-                // expected) and then have its notifications counted (received): a negative loss under load.
-                if (MeasureFrom == long.MaxValue && Phase >= Measuring)
+                long sequence;
+                lock (_numbering)
                 {
-                    MeasureFrom = sequence;
+                    sequence = ++_sequence;
+
+                    // Counting starts with a publish numbered, and so sent, after the mark is set: a publish numbered
+                    // before it could be answered before the mark was set (not expected) and then have its
+                    // notifications counted (received): a negative loss under load. Numbering and marking are one
+                    // step, as the publisher loops number concurrently.
+                    if (MeasureFrom == long.MaxValue && Phase >= Measuring)
+                    {
+                        MeasureFrom = sequence;
+                    }
                 }
+
+                _slotSequence[slot] = sequence;
                 var length = Encode(buffer, slot, sequence);
                 await publisher.SendAsync(buffer.AsMemory(0, length), cancellationToken);
             }

@@ -41,7 +41,7 @@ public sealed class BenchSmokeTests
     {
         await using var hub = await TestHub.StartAsync();
 
-        var result = await FanoutScenario.RunAsync(HubTarget(hub), new FanoutOptions(Subscribers: 20, InFlight: 4, DurationSeconds: 1, WarmupSeconds: 0.2, DrainSeconds: 30), CancellationToken.None).WaitAsync(Cap);
+        var result = await FanoutScenario.RunAsync(HubTarget(hub), new FanoutOptions(Subscribers: 20, InFlight: 4, DurationSeconds: 1, WarmupSeconds: 0.2, DrainSeconds: 30, Publishers: 4), CancellationToken.None).WaitAsync(Cap);
 
         Assert.Null(result.Failure);
         Assert.True(result.Publishes > 0);

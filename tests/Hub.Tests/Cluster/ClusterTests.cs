@@ -11,13 +11,11 @@ namespace Hub.Tests.Cluster;
 [Collection(nameof(ClusterCollectionDefinition))]
 public sealed class ClusterTests
 {
-    private const string Subscribe = "{\"jsonrpc\":\"2.0\",\"method\":\"subscribe\",\"params\":[\"bench\"],\"id\":\"sub\"}";
-
     [Fact]
     public async Task Notify_on_one_node_reaches_every_subscriber_on_every_node_exactly_once()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
 
         await PubSubWarmUp.RunAsync(cluster.A, subscribers);
         await cluster.A.Runtime.NotifyAsync("bench", new { marker = "once" });
@@ -28,14 +26,14 @@ public sealed class ClusterTests
             Assert.True(await subscriber.IsQuietAsync());
         }
 
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
     public async Task Unsubscribing_on_one_node_stops_only_its_deliveries()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         await PubSubWarmUp.RunAsync(cluster.A, subscribers);
 
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":[],\"id\":\"u\"}", await subscribers[2].CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"unsubscribe\",\"params\":[\"bench\"],\"id\":\"u\"}"));
@@ -44,14 +42,14 @@ public sealed class ClusterTests
         Assert.Contains("after", await subscribers[0].ReceiveAsync(), StringComparison.Ordinal);
         Assert.Contains("after", await subscribers[1].ReceiveAsync(), StringComparison.Ordinal);
         Assert.True(await subscribers[2].IsQuietAsync());
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
     public async Task Notifications_from_one_publisher_arrive_in_order_on_other_nodes()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         await PubSubWarmUp.RunAsync(cluster.A, subscribers);
 
         // Not awaited one by one: each call hands its notification to the cluster before it returns, so the
@@ -67,7 +65,7 @@ public sealed class ClusterTests
             }
         }
 
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
@@ -193,7 +191,7 @@ public sealed class ClusterTests
     public async Task Node_that_stops_gracefully_closes_its_clients_with_1001_and_the_rest_still_deliver()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         await PubSubWarmUp.RunAsync(cluster.A, subscribers);
 
         await cluster.StopAsync(cluster.C);
@@ -203,27 +201,6 @@ public sealed class ClusterTests
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, subscribers[2].CloseStatus);
         Assert.Contains("after C", await subscribers[0].ReceiveAsync(), StringComparison.Ordinal);
         Assert.Contains("after C", await subscribers[1].ReceiveAsync(), StringComparison.Ordinal);
-        await DisposeAllAsync(subscribers);
-    }
-
-    private static async Task<List<RawSocket>> SubscribeOnEveryNodeAsync(TestCluster cluster)
-    {
-        var subscribers = new List<RawSocket>();
-        foreach (var node in cluster.Nodes)
-        {
-            var socket = await RawSocket.ConnectAsync(node.WebSocketUri);
-            Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":[\"bench\"],\"id\":\"sub\"}", await socket.CallAsync(Subscribe));
-            subscribers.Add(socket);
-        }
-
-        return subscribers;
-    }
-
-    private static async Task DisposeAllAsync(List<RawSocket> sockets)
-    {
-        foreach (var socket in sockets)
-        {
-            await socket.DisposeAsync();
-        }
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 }

@@ -87,15 +87,10 @@ public sealed class ClusterTlsTests
 
     private static Dictionary<string, string?> Node(Dictionary<string, string?> tls, string? seed)
     {
-        var settings = new Dictionary<string, string?>(tls)
+        var settings = TestCluster.NodeSettings(seed);
+        foreach (var (key, value) in tls)
         {
-            ["Hub:Cluster:Hostname"] = "127.0.0.1",
-            ["Hub:Cluster:PublicHostname"] = "127.0.0.1",
-            ["Hub:Cluster:Port"] = "0",
-        };
-        if (seed is not null)
-        {
-            settings["Hub:Cluster:Seeds:0"] = seed;
+            settings[key] = value;
         }
 
         return settings;

@@ -14,8 +14,6 @@ namespace Hub.Tests.Cluster;
 public sealed class LargeMessageTests
 {
     private const int MiB = 1024 * 1024;
-    private const string Subscribe = "{\"jsonrpc\":\"2.0\",\"method\":\"subscribe\",\"params\":[\"bench\"],\"id\":\"sub\"}";
-
     // An explicit frame limit wins over the one derived from Hub:MaxMessageBytes: small, so the refusals show.
     private static readonly Dictionary<string, string?> SmallFrames = new()
     {
@@ -26,7 +24,7 @@ public sealed class LargeMessageTests
     public async Task Notification_of_200_000_bytes_published_by_a_client_reaches_subscribers_on_every_node()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         // From the publisher's node: it must know every subscription.
         await PubSubWarmUp.RunAsync(cluster.C, subscribers);
         await using var publisher = await RawSocket.ConnectAsync(cluster.C.WebSocketUri);
@@ -40,14 +38,14 @@ public sealed class LargeMessageTests
             Assert.Equal("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"big\":\"" + big + "\"}}", await subscriber.ReceiveAsync());
         }
 
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
     public async Task Notification_in_a_message_of_the_configured_maximum_reaches_subscribers_on_every_node()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         // From the publisher's node: it must know every subscription.
         await PubSubWarmUp.RunAsync(cluster.B, subscribers);
         await using var publisher = await RawSocket.ConnectAsync(cluster.B.WebSocketUri);
@@ -61,7 +59,7 @@ public sealed class LargeMessageTests
             Assert.Equal("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"big\":\"" + big + "\"}}", await subscriber.ReceiveAsync());
         }
 
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
@@ -106,7 +104,7 @@ public sealed class LargeMessageTests
         // Only gossip brings the values to the new node's own replica, one key per chunk per round, so this waits
         // longer than Waits.Max, still bounded.
         var replicator = DistributedData.Get(late.Runtime.System).Replicator;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         foreach (var topic in topics)
         {
             while (true)
@@ -168,7 +166,7 @@ public sealed class LargeMessageTests
     public async Task Notification_of_3_MiB_crosses_when_the_message_limit_is_raised_to_4_MiB()
     {
         await using var cluster = await TestCluster.StartAsync(extraSettings: new Dictionary<string, string?> { ["Hub:MaxMessageBytes"] = (4 * MiB).ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         // From the publisher's node: it must know every subscription.
         await PubSubWarmUp.RunAsync(cluster.C, subscribers);
         await using var publisher = await RawSocket.ConnectAsync(cluster.C.WebSocketUri);
@@ -182,14 +180,14 @@ public sealed class LargeMessageTests
             Assert.Equal("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"big\":\"" + big + "\"}}", await subscriber.ReceiveAsync());
         }
 
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
     public async Task NotifyAsync_with_data_too_large_for_the_cluster_throws_and_sends_nothing()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         await PubSubWarmUp.RunAsync(cluster.A, subscribers);
 
         var refused = await Assert.ThrowsAsync<HubPayloadTooLargeException>(() => cluster.A.Runtime.NotifyAsync("bench", new { big = new string('x', 6 * MiB) }));
@@ -200,14 +198,14 @@ public sealed class LargeMessageTests
             Assert.True(await subscriber.IsQuietAsync());
         }
 
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
     public async Task Publish_too_large_for_the_cluster_frame_answers_32602_and_delivers_nothing()
     {
         await using var cluster = await TestCluster.StartAsync(extraSettings: SmallFrames);
-        var subscribers = await SubscribeOnEveryNodeAsync(cluster);
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
         // From the publisher's node: it must know every subscription.
         await PubSubWarmUp.RunAsync(cluster.C, subscribers);
         await using var publisher = await RawSocket.ConnectAsync(cluster.C.WebSocketUri);
@@ -220,7 +218,7 @@ public sealed class LargeMessageTests
             Assert.True(await subscriber.IsQuietAsync());
         }
 
-        await DisposeAllAsync(subscribers);
+        await TestCluster.DisposeAllAsync(subscribers);
     }
 
     [Fact]
@@ -318,26 +316,5 @@ public sealed class LargeMessageTests
                 span[i] = c == '\\' ? '!' : c;
             }
         });
-    }
-
-    private static async Task<List<RawSocket>> SubscribeOnEveryNodeAsync(TestCluster cluster)
-    {
-        var subscribers = new List<RawSocket>();
-        foreach (var node in cluster.Nodes)
-        {
-            var socket = await RawSocket.ConnectAsync(node.WebSocketUri);
-            Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":[\"bench\"],\"id\":\"sub\"}", await socket.CallAsync(Subscribe));
-            subscribers.Add(socket);
-        }
-
-        return subscribers;
-    }
-
-    private static async Task DisposeAllAsync(List<RawSocket> sockets)
-    {
-        foreach (var socket in sockets)
-        {
-            await socket.DisposeAsync();
-        }
     }
 }

@@ -88,7 +88,30 @@ public sealed class TestCluster : IAsyncDisposable
         await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
     }
 
-    private static Dictionary<string, string?> NodeSettings(string? seed)
+    /// <summary>A socket on every node, each subscribed to <c>bench</c>.</summary>
+    public async Task<List<RawSocket>> SubscribeOnEveryNodeAsync()
+    {
+        var subscribers = new List<RawSocket>();
+        foreach (var node in Nodes)
+        {
+            var socket = await RawSocket.ConnectAsync(node.WebSocketUri);
+            Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":[\"bench\"],\"id\":\"sub\"}", await socket.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"subscribe\",\"params\":[\"bench\"],\"id\":\"sub\"}"));
+            subscribers.Add(socket);
+        }
+
+        return subscribers;
+    }
+
+    public static async Task DisposeAllAsync(List<RawSocket> sockets)
+    {
+        foreach (var socket in sockets)
+        {
+            await socket.DisposeAsync();
+        }
+    }
+
+    /// <summary>The settings of a node on 127.0.0.1 with a free cluster port, joining <paramref name="seed"/> (none: it is the seed).</summary>
+    public static Dictionary<string, string?> NodeSettings(string? seed)
     {
         var settings = new Dictionary<string, string?>
         {

@@ -129,6 +129,15 @@ public static class HubServiceCollectionExtensions
                         await runtime.DrainAsync().ConfigureAwait(false);
                         return Done.Instance;
                     });
+                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "hub-downed-log", () =>
+                    {
+                        if (HubHost.WasDowned(system))
+                        {
+                            HubHostLog.Downed(clusterLog, HubHost.DownedExitCode);
+                        }
+
+                        return Task.FromResult(Done.Instance);
+                    });
                     sp.GetRequiredService<HubRuntimeHolder>().Set(runtime);
                 });
         });

@@ -6,5 +6,5 @@ if (args.Length > 0 && args[0] == "token")
     return TokenCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
-HubHost.Build(args).Run();
-return 0;
+// A node the cluster downed exits non-zero (HubHost.DownedExitCode), so a restart policy brings it back.
+return HubHost.Run(HubHost.Build(args));

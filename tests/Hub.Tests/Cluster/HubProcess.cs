@@ -55,6 +55,21 @@ public sealed partial class HubProcess : IAsyncDisposable
     /// <summary>Ends the process at once, as a crash would: no drain, no leaving the cluster.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to end by itself, and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM, as <c>docker stop</c> does: the node drains and leaves the cluster.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start");
+        kill.WaitForExit();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

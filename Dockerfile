@@ -4,8 +4,13 @@
 # Cluster settings come from the environment only: HUB_HOSTNAME, HUB_PORT, HUB_PUBLIC_HOSTNAME, HUB_SEEDS,
 # HUB_ROLES (see README.md, "Configuration").
 
+# Where the .NET base images come from: <DOTNET_IMAGES>/sdk:10.0 and <DOTNET_IMAGES>/aspnet:10.0. The official ones by
+# default; scripts/compose-test.sh builds stand-ins from Debian's packages and the host's SDK (hub-local/dotnet) for
+# machines that cannot pull them (compose passes HUB_DOTNET_IMAGES here). Unset or empty: the official images.
+ARG DOTNET_IMAGES
+
 # ---- build ------------------------------------------------------------------------------------------------------
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+FROM ${DOTNET_IMAGES:-mcr.microsoft.com/dotnet}/sdk:10.0 AS build
 WORKDIR /src
 
 # Restore first, from the project files alone, so the package layer is reused until a project file or the
@@ -22,7 +27,7 @@ COPY src/Hub.Host/ src/Hub.Host/
 RUN dotnet publish src/Hub.Host/Hub.Host.csproj -c Release -o /app --no-restore
 
 # ---- runtime ----------------------------------------------------------------------------------------------------
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+FROM ${DOTNET_IMAGES:-mcr.microsoft.com/dotnet}/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
 

@@ -9,14 +9,15 @@ namespace Hub.Tests.Cluster;
 
 /// <summary>
 /// The deployment files agree with each other and with the host: docker-compose.yml, the Dockerfile,
-/// deploy/nginx.conf and scripts/cluster.sh name the hub services, ports, paths and <c>HUB_*</c> variables the host
+/// deploy/haproxy.cfg and scripts/cluster.sh name the hub services, ports, paths and <c>HUB_*</c> variables the host
 /// actually uses. Read as text (no Docker needed); the compose file through <see cref="MiniYaml"/>.
 /// </summary>
 public sealed class ComposeFileTests
 {
     private const string ComposeFile = "docker-compose.yml";
     private const string ComposeTlsFile = "docker-compose.tls.yml";
-    private const string NginxFile = "deploy/nginx.conf";
+    private const string BalancerFile = "deploy/haproxy.cfg";
+    private const string BalancerConfigPath = "/usr/local/etc/haproxy/haproxy.cfg";
     private const string ClusterScript = "scripts/cluster.sh";
     private const string EnvironmentSource = "src/Hub.Host/Configuration/HubEnvironment.cs";
 
@@ -24,7 +25,7 @@ public sealed class ComposeFileTests
     private static readonly string[] ExpectedHubs = ["hub1", "hub2", "hub3"];
     private static readonly Lazy<string> Root = new(FindRepositoryRoot);
     private static readonly Lazy<Dictionary<string, object?>> Compose = new(() => MiniYaml.Parse(ReadText(ComposeFile)));
-    private static readonly Lazy<string> Nginx = new(() => StripNginxComments(ReadText(NginxFile)));
+    private static readonly Lazy<List<HaproxySection>> Balancer = new(() => HaproxySection.Parse(ReadText(BalancerFile)));
 
     [Fact]
     public void Compose_services_are_three_hubs_and_a_load_balancer()
@@ -197,12 +198,12 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void Compose_load_balancer_mounts_the_nginx_config_and_waits_for_healthy_hubs()
+    public void Compose_load_balancer_mounts_the_haproxy_config_and_waits_for_healthy_hubs()
     {
         var lb = Services()["lb"];
         var dependsOn = Map(lb, "depends_on", "lb");
 
-        Assert.Contains(ListOf(lb, "volumes", "lb"), volume => volume.StartsWith($"./{NginxFile}:/etc/nginx/", StringComparison.Ordinal));
+        Assert.Contains(ListOf(lb, "volumes", "lb"), volume => volume.StartsWith($"./{BalancerFile}:{BalancerConfigPath}", StringComparison.Ordinal));
         Assert.Equal(ExpectedHubs, dependsOn.Keys.Order(StringComparer.Ordinal));
         Assert.All(dependsOn.Values, condition => Assert.Equal("service_healthy", Text((Dictionary<string, object?>)condition!, "condition", "lb")));
     }
@@ -243,72 +244,90 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void Nginx_upstream_lists_exactly_the_hub_services_on_their_http_port()
+    public void Balancer_backend_lists_exactly_the_hub_services_on_their_http_port()
     {
-        var upstreams = Regex.Matches(Nginx.Value, @"\bupstream\s+(?<name>[\w.-]+)\s*\{(?<body>[^}]*)\}", RegexOptions.CultureInvariant);
-        var upstream = Assert.Single(upstreams);
-        var servers = Regex.Matches(upstream.Groups["body"].Value, @"^\s*server\s+(?<host>[^\s:;]+):(?<port>\d+)[^;]*;", RegexOptions.Multiline | RegexOptions.CultureInvariant)
-            .Select(match => (Host: match.Groups["host"].Value, Port: match.Groups["port"].Value))
-            .ToList();
-        var proxied = Regex.Matches(Nginx.Value, @"\bproxy_pass\s+http://(?<name>[\w.-]+)\s*;", RegexOptions.CultureInvariant)
-            .Select(match => match.Groups["name"].Value)
+        var frontend = Assert.Single(Balancer.Value, section => section.Kind == "frontend");
+        var backendName = Assert.Single(frontend.Values("default_backend"));
+        var backend = Assert.Single(Balancer.Value, section => section.Kind == "backend");
+        var servers = backend.Values("server")
+            .Select(value => Regex.Match(value, @"^(?<name>\S+)\s+(?<host>[^\s:]+):(?<port>\d+)", RegexOptions.CultureInvariant))
             .ToList();
 
-        Assert.Equal(HubServices().Keys.Order(StringComparer.Ordinal), servers.Select(server => server.Host).Order(StringComparer.Ordinal));
-        Assert.All(servers, server => Assert.Equal(HubHttpPort(), server.Port));
-        Assert.NotEmpty(proxied);
-        Assert.All(proxied, name => Assert.Equal(upstream.Groups["name"].Value, name));
+        Assert.Equal(backend.Name, backendName);
+        Assert.All(servers, server => Assert.True(server.Success, $"A server line of {BalancerFile} is not 'server NAME HOST:PORT'."));
+        Assert.Equal(HubServices().Keys.Order(StringComparer.Ordinal), servers.Select(server => server.Groups["host"].Value).Order(StringComparer.Ordinal));
+        Assert.All(servers, server => Assert.Equal(HubHttpPort(), server.Groups["port"].Value));
+        Assert.Equal(["leastconn"], backend.Values("balance"));
     }
 
     [Fact]
-    public void Nginx_proxies_rpc_websockets_longer_than_the_hub_keep_alive_timeout()
+    public void Balancer_passes_the_hub_paths_in_http_mode_and_keeps_websockets_longer_than_the_hub_keep_alive_timeout()
     {
-        var nginx = Nginx.Value;
-        var readTimeout = Regex.Match(nginx, @"\bproxy_read_timeout\s+(?<value>\w+)\s*;", RegexOptions.CultureInvariant);
+        var defaults = Assert.Single(Balancer.Value, section => section.Kind == "defaults");
+        var frontend = Assert.Single(Balancer.Value, section => section.Kind == "frontend");
+        var tunnel = defaults.Values("timeout").Select(value => value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).SingleOrDefault(parts => parts[0] == "tunnel");
 
-        Assert.Matches(@"location\s+=?\s*/rpc\s*\{", nginx);
-        Assert.Matches(@"location\s+=?\s*/readyz\s*\{", nginx);
-        Assert.Matches(@"location\s+=?\s*/healthz\s*\{", nginx);
-        Assert.Matches(@"\bproxy_http_version\s+1\.1\s*;", nginx);
-        Assert.Matches(@"\bproxy_set_header\s+Upgrade\s+\$http_upgrade\s*;", nginx);
-        Assert.Matches(@"\bproxy_set_header\s+Connection\s+\$connection_upgrade\s*;", nginx);
-        Assert.Matches(@"\bmap\s+\$http_upgrade\s+\$connection_upgrade\s*\{", nginx);
-        Assert.True(readTimeout.Success, "nginx.conf sets no proxy_read_timeout (the default, 60 s, cuts idle WebSockets).");
-        Assert.True(NginxDuration(readTimeout.Groups["value"].Value) > new HubHostOptions().KeepAliveTimeout, $"proxy_read_timeout {readTimeout.Groups["value"].Value} must exceed the hub's keep-alive timeout.");
+        // HTTP mode: WebSocket upgrades pass, and the access log can name the path alone.
+        Assert.Equal(["http"], defaults.Values("mode"));
+        Assert.Contains(frontend.Values("acl"), acl => acl.Contains("path /rpc /healthz /readyz", StringComparison.Ordinal));
+        Assert.True(tunnel is { Length: 2 }, $"{BalancerFile} sets no 'timeout tunnel' (an upgraded WebSocket would get the client and server timeouts).");
+        Assert.True(HaproxyDuration(tunnel[1]) > new HubHostOptions().KeepAliveTimeout, $"timeout tunnel {tunnel[1]} must exceed the hub's keep-alive timeout.");
     }
 
     [Fact]
-    public void Nginx_access_log_writes_the_path_without_the_query_string()
+    public void Balancer_re_resolves_node_names_and_sends_traffic_only_to_ready_nodes()
     {
-        var nginx = Nginx.Value;
-        var formats = Regex.Matches(nginx, @"\blog_format\s+(?<name>[\w-]+)\s+(?<body>[^;]*);", RegexOptions.CultureInvariant)
-            .ToDictionary(match => match.Groups["name"].Value, match => match.Groups["body"].Value, StringComparer.Ordinal);
-        var logs = Regex.Matches(nginx, @"\baccess_log\s+(?<args>[^;]*);", RegexOptions.CultureInvariant)
-            .Select(match => match.Groups["args"].Value.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
-            .ToList();
+        var resolvers = Assert.Single(Balancer.Value, section => section.Kind == "resolvers");
+        var backend = Assert.Single(Balancer.Value, section => section.Kind == "backend");
+        var serverOptions = backend.Values("default-server").Concat(backend.Values("server")).ToList();
 
-        // Without an access_log line nginx writes its "combined" format, whose $request holds the query, and so
-        // the access_token a browser's WebSocket sends there.
-        Assert.NotEmpty(logs);
-        foreach (var args in logs)
+        // A recreated node comes back with another address: HAProxy must ask Docker's DNS again, not keep the first.
+        Assert.Contains("parse-resolv-conf", resolvers.Lines);
+        Assert.Contains(serverOptions, options => Regex.IsMatch(options, $@"\bresolvers\s+{Regex.Escape(resolvers.Name)}\b", RegexOptions.CultureInvariant));
+        Assert.Contains(serverOptions, options => Regex.IsMatch(options, @"(^|\s)check(\s|$)", RegexOptions.CultureInvariant));
+        Assert.Contains(backend.Values("http-check"), check => check.StartsWith("send meth GET uri /readyz", StringComparison.Ordinal));
+        Assert.Contains("expect status 200", backend.Values("http-check"));
+    }
+
+    [Fact]
+    public void Balancer_access_log_writes_the_path_without_the_query_string()
+    {
+        var options = Balancer.Value.SelectMany(section => section.Values("option")).ToList();
+        var formats = Balancer.Value.SelectMany(section => section.Values("log-format").Concat(section.Values("error-log-format"))).ToList();
+        var captures = Balancer.Value.SelectMany(section => section.Values("capture")).ToList();
+
+        // "option httplog" (and its kin) would replace the format with one whose %r, the request line, holds the query,
+        // and so the access_token a browser's WebSocket sends there.
+        Assert.DoesNotContain(options, option => option is "httplog" or "httpslog" or "tcplog" || option.StartsWith("httplog ", StringComparison.Ordinal));
+        Assert.Empty(captures);
+        var format = Assert.Single(formats);
+        var variables = Regex.Matches(format, @"%(\{[^}]*\})?(?<name>[A-Za-z]+)", RegexOptions.CultureInvariant).Select(match => match.Groups["name"].Value).ToList();
+        var leaking = variables.Where(variable => variable is "r" or "HU" or "HQ" or "hr" or "hrl" or "CC" or "CS").ToList();
+        Assert.True(leaking.Count == 0, $"log-format writes %{string.Join(", %", leaking)}, which can hold a token.");
+        // No sample expression (%[query], %[url], %[capture.req.uri], ...): any of them can reach the query.
+        Assert.DoesNotContain("%[", format, StringComparison.Ordinal);
+        Assert.Contains("HPO", variables);
+    }
+
+    [Fact]
+    public void Dockerfile_takes_its_dotnet_images_from_the_build_argument_compose_passes()
+    {
+        var dockerfile = ReadText("Dockerfile");
+        var froms = Regex.Matches(dockerfile, @"^FROM\s+(?<image>\S+)", RegexOptions.Multiline | RegexOptions.CultureInvariant).Select(match => match.Groups["image"].Value).ToList();
+
+        // Unset or empty: the official images; scripts/compose-test.sh passes its local stand-ins.
+        Assert.Matches(@"(?m)^ARG DOTNET_IMAGES\s*$", dockerfile);
+        Assert.Equal(2, froms.Count);
+        Assert.All(froms, image => Assert.StartsWith("${DOTNET_IMAGES:-", image, StringComparison.Ordinal));
+        Assert.EndsWith("}/sdk:10.0", froms[0], StringComparison.Ordinal);
+        Assert.EndsWith("}/aspnet:10.0", froms[1], StringComparison.Ordinal);
+        foreach (var (name, service) in HubServices())
         {
-            if (args is ["off"])
-            {
-                continue;
-            }
-
-            Assert.True(args.Length >= 2 && formats.ContainsKey(args[1]), $"access_log {string.Join(' ', args)} does not name a log_format of this file (nginx's default, combined, logs the query).");
+            var build = Map(service, "build", name);
+            Assert.Equal("${HUB_DOTNET_IMAGES:-}", Text(Map(build, "args", name), "DOTNET_IMAGES", name));
         }
 
-        Assert.NotEmpty(formats);
-        foreach (var (name, body) in formats)
-        {
-            var variables = Regex.Matches(body, @"\$\{?(?<name>\w+)", RegexOptions.CultureInvariant).Select(match => match.Groups["name"].Value).ToList();
-            var leaking = variables.Where(variable => variable is "request" or "request_uri" or "args" or "query_string" or "is_args" or "http_referer" or "http_cookie" or "http_authorization"
-                || variable.StartsWith("arg_", StringComparison.Ordinal) || variable.StartsWith("cookie_", StringComparison.Ordinal)).ToList();
-            Assert.True(leaking.Count == 0, $"log_format {name} writes ${string.Join(", $", leaking)}, which can hold a token.");
-            Assert.Contains("uri", variables);
-        }
+        Assert.StartsWith("${HUB_LB_IMAGE:-haproxy:", Text(Services()["lb"], "image", "lb"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -485,19 +504,16 @@ public sealed class ComposeFileTests
         });
     }
 
-    /// <summary>An nginx time: a number of seconds, or units like <c>120s</c>, <c>2m</c>, <c>1m30s</c>.</summary>
-    private static TimeSpan NginxDuration(string text)
+    /// <summary>An HAProxy time: milliseconds when bare, or units like <c>120s</c>, <c>2m</c>, <c>500ms</c>.</summary>
+    private static TimeSpan HaproxyDuration(string text)
     {
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            return TimeSpan.FromMilliseconds(milliseconds);
         }
 
         return ComposeDuration(text);
     }
-
-    private static string StripNginxComments(string text) =>
-        string.Join('\n', text.Split('\n').Select(line => line.Split('#')[0]));
 
     private static string ReadText(string relativePath)
     {

@@ -139,7 +139,11 @@ build_base() {
 build_image() {
     local tag=$1 dockerfile=$2 context=$3
     say "building $tag"
-    docker build -q --build-arg "BASE=$BASE_IMAGE" -t "$tag" -f "$IMAGES_DIR/$dockerfile" "$context" >/dev/null
+    local log
+    if ! log=$(docker build -q --build-arg "BASE=$BASE_IMAGE" -t "$tag" -f "$IMAGES_DIR/$dockerfile" "$context" 2>&1); then
+        echo "$log" >&2
+        fail "building $tag failed"
+    fi
     built "$tag"
 }
 
@@ -217,7 +221,8 @@ run() {
     exports=$(prepare)
     eval "$exports"
     cd "$ROOT"
-    dotnet test tests/Hub.Tests --filter "FullyQualifiedName~Hub.Tests.Compose" --logger "console;verbosity=normal"
+    # Detailed: each test's own lines (how long each step took) are printed, passed or not.
+    dotnet test tests/Hub.Tests --filter "FullyQualifiedName~Hub.Tests.Compose" --logger "console;verbosity=detailed"
 }
 
 case "${1:-run}" in

@@ -56,7 +56,21 @@ internal sealed class CapturingLogger : ILogger
 
             var waiter = new TaskCompletionSource<LogEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((match, waiter));
-            return waiter.Task.WaitAsync(Waits.Max);
+            return WithinMaxAsync(waiter.Task);
+        }
+    }
+
+    /// <summary>The entry, or after <see cref="Waits.Max"/> a <see cref="TimeoutException"/> that lists what was logged instead.</summary>
+    private async Task<LogEntry> WithinMaxAsync(Task<LogEntry> found)
+    {
+        try
+        {
+            return await found.WaitAsync(Waits.Max);
+        }
+        catch (TimeoutException timedOut)
+        {
+            var logged = string.Join(Environment.NewLine, Entries.Select(e => $"[{e.Level}] {e.Message}"));
+            throw new TimeoutException($"No matching log entry within {Waits.Max}; logged instead:{Environment.NewLine}{logged}", timedOut);
         }
     }
 }

@@ -178,16 +178,20 @@ prepare() {
 }
 
 cleanup() {
-    if [[ -s $STATE/images ]] && engine_answers; then
-        if [[ ${HUB_COMPOSE_KEEP_IMAGES:-} == 1 ]]; then
-            say "keeping $(tr '\n' ' ' <"$STATE/images")"
-        else
-            # Newest first: an image built on another goes before it.
-            tac "$STATE/images" | while read -r image; do
-                docker image rm "$image" >/dev/null 2>&1 || say "could not remove $image"
-            done
-            docker image prune -f --filter "label=$LABEL" >/dev/null
+    if engine_answers; then
+        if [[ -s $STATE/images ]]; then
+            if [[ ${HUB_COMPOSE_KEEP_IMAGES:-} == 1 ]]; then
+                say "keeping $(sort -u "$STATE/images" | tr '\n' ' ')"
+            else
+                # Newest first: an image built on another goes before it.
+                tac "$STATE/images" | while read -r image; do
+                    docker image rm "$image" >/dev/null 2>&1 || say "could not remove $image"
+                done
+            fi
         fi
+        # Untagged images built on ours (the hub Dockerfile's build stage, a failed build's layers): only dangling
+        # ones, so kept base images stay.
+        docker image prune -f --filter "label=$LABEL" >/dev/null
     fi
     rm -f "$STATE/images"
 

@@ -18,7 +18,9 @@
 #   argument) and runs the balancer from HUB_LB_IMAGE=hub-local/haproxy:2.6; with neither set it uses the official
 #   images, as in production.
 # cleanup removes exactly the images prepare built (by tag, then the untagged build layers that carry their label)
-# and stops exactly the dockerd it started (by pid); an engine that was already running is left running.
+# and stops exactly the dockerd it started (by pid), then undoes what that dockerd left on the host: the docker0
+# bridge if it made it, its iptables rules (the rules saved before it started are restored) and IP forwarding's
+# setting. An engine that was already running is left running, and so is what it made.
 # The test itself removes its compose project (docker-compose down -v) and the hub image it built.
 #
 # Switches (environment):
@@ -96,6 +98,14 @@ start_engine() {
     ((EUID == 0)) || fail "no Docker engine answers, and starting one needs root"
     command -v dockerd >/dev/null || fail "no dockerd"
     mkdir -p "$STATE"
+    # dockerd makes the default bridge, docker0, and leaves it when it stops: cleanup removes it if this run made it.
+    ip link show docker0 >/dev/null 2>&1 || touch "$STATE/docker0"
+    # It also adds its iptables chains and rules, sets FORWARD's policy to DROP and turns IP forwarding on, and leaves
+    # them too: cleanup puts back exactly what was there before.
+    if command -v iptables-save >/dev/null; then
+        iptables-save >"$STATE/iptables.before"
+    fi
+    cat /proc/sys/net/ipv4/ip_forward >"$STATE/ip_forward.before" 2>/dev/null || true
     # A session of its own, so the caller's signals to its process group do not reach it: cleanup stops it.
     setsid dockerd >"$STATE/dockerd.log" 2>&1 </dev/null &
     echo $! >"$STATE/dockerd.pid"
@@ -216,6 +226,18 @@ cleanup() {
             say "stopped dockerd (pid $pid)"
         fi
         rm -f "$STATE/dockerd.pid"
+        if [[ -e $STATE/docker0 ]]; then
+            ip link delete docker0 2>/dev/null && say "removed the docker0 bridge it made"
+            rm -f "$STATE/docker0"
+        fi
+        if [[ -s $STATE/iptables.before ]]; then
+            iptables-restore <"$STATE/iptables.before" && say "restored the iptables rules from before it"
+            rm -f "$STATE/iptables.before"
+        fi
+        if [[ -s $STATE/ip_forward.before ]]; then
+            cat "$STATE/ip_forward.before" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true
+            rm -f "$STATE/ip_forward.before"
+        fi
     fi
 }
 

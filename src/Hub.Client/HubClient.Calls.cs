@@ -7,20 +7,12 @@ namespace Hub.Client;
 public sealed partial class HubClient
 {
     /// <summary>Calls <paramref name="method"/> without params and converts its result to <typeparamref name="T"/>.</summary>
-    /// <typeparam name="T">The result's type. A JSON <c>null</c> result gives <see langword="null"/> for reference and
-    /// nullable types (so ask for <c>string?</c> when null may come back); <see cref="JToken"/> gives the raw result.</typeparam>
-    /// <param name="method">The method's name.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
+    /// <include file="HubClient.Calls.xml" path="docs/result-type/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout/*"/>
     /// <returns>The call's result.</returns>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
-    /// reconnect included).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The result does not convert to <typeparamref name="T"/>.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var pong = await client.CallAsync&lt;string&gt;("ping");
@@ -29,25 +21,14 @@ public sealed partial class HubClient
     public Task<T> CallAsync<T>(string method, CancellationToken cancellationToken = default) =>
         CallAsync<T>(HubCallOptions.None, method, cancellationToken);
 
-    /// <summary>
-    /// Calls <paramref name="method"/> with params by position (a JSON array, each value serialized with
-    /// <see cref="HubClientOptions.SerializerSettings"/>) and converts its result to <typeparamref name="T"/>.
-    /// </summary>
-    /// <typeparam name="T">The result's type; see <see cref="CallAsync{T}(string, CancellationToken)"/>.</typeparam>
-    /// <param name="method">The method's name.</param>
-    /// <param name="positionalParams">The params in order. <see langword="null"/> sends no <c>params</c> member; an
-    /// empty array sends <c>[]</c>. To pass one array as a single param, wrap it: <c>[values]</c>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
+    /// <summary>Calls <paramref name="method"/> with params by position (a JSON array) and converts its result to <typeparamref name="T"/>.</summary>
+    /// <include file="HubClient.Calls.xml" path="docs/result-type/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/positional/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout/*"/>
     /// <returns>The call's result.</returns>
-    /// <exception cref="HubRpcException">The server answered with an error, such as -32602 when the params do not bind.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
-    /// reconnect included).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">A param cannot be serialized, or the result does not convert to <typeparamref name="T"/>.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var sum = await client.CallAsync&lt;int&gt;("add", [2, 3]);
@@ -56,26 +37,15 @@ public sealed partial class HubClient
     public Task<T> CallAsync<T>(string method, object?[]? positionalParams, CancellationToken cancellationToken = default) =>
         CallAsync<T>(HubCallOptions.None, method, positionalParams, cancellationToken);
 
-    /// <summary>
-    /// Calls <paramref name="method"/> with params by name (a JSON object) and converts its result to <typeparamref name="T"/>.
-    /// </summary>
-    /// <typeparam name="T">The result's type; see <see cref="CallAsync{T}(string, CancellationToken)"/>.</typeparam>
-    /// <param name="method">The method's name.</param>
-    /// <param name="namedParams">Anything that serializes to a JSON object: an anonymous object, a dictionary with
-    /// string keys, a <see cref="JObject"/>, a class instance. Serialized with <see cref="HubClientOptions.SerializerSettings"/>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
+    /// <summary>Calls <paramref name="method"/> with params by name (a JSON object) and converts its result to <typeparamref name="T"/>.</summary>
+    /// <include file="HubClient.Calls.xml" path="docs/result-type/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/named/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout/*"/>
     /// <returns>The call's result.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="namedParams"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error, such as -32602 when the params do not bind.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
-    /// reconnect included).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The params cannot be serialized, or the result does not convert to <typeparamref name="T"/>.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var difference = await client.CallByNameAsync&lt;int&gt;("subtract", new { minuend = 42, subtrahend = 23 });
@@ -85,18 +55,10 @@ public sealed partial class HubClient
         CallByNameAsync<T>(HubCallOptions.None, method, namedParams, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> without params and returns its result as JSON.</summary>
-    /// <param name="method">The method's name.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
-    /// <returns>The result as it arrived; a JSON <c>null</c> result is a <see cref="JValue"/> of type
-    /// <see cref="JTokenType.Null"/>. Strings stay strings (no date parsing) and non-integers are doubles.</returns>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
-    /// reconnect included).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/json-result/*"/>
     /// <example>
     /// <code>
     /// JToken data = await client.CallAsync("get_data");   // ["hello",5]
@@ -106,19 +68,12 @@ public sealed partial class HubClient
         CallAsync(HubCallOptions.None, method, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> with params by position and returns its result as JSON.</summary>
-    /// <param name="method">The method's name.</param>
-    /// <param name="positionalParams">The params in order; see <see cref="CallAsync{T}(string, object?[], CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
-    /// <returns>The result as it arrived; see <see cref="CallAsync(string, CancellationToken)"/>.</returns>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
-    /// reconnect included).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/positional/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/json-result/*"/>
     /// <exception cref="JsonException">A param cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken echoed = await client.CallAsync("echo", [1, "two", new { three = 3 }]);
@@ -128,21 +83,13 @@ public sealed partial class HubClient
         CallAsync(HubCallOptions.None, method, positionalParams, cancellationToken);
 
     /// <summary>Calls <paramref name="method"/> with params by name and returns its result as JSON.</summary>
-    /// <param name="method">The method's name.</param>
-    /// <param name="namedParams">Anything that serializes to a JSON object; see <see cref="CallByNameAsync{T}(string, object, CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
-    /// <returns>The result as it arrived; see <see cref="CallAsync(string, CancellationToken)"/>.</returns>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/named/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/json-result/*"/>
     /// <exception cref="ArgumentNullException"><paramref name="namedParams"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">No reply within <see cref="HubClientOptions.DefaultTimeout"/> (a wait for a
-    /// reconnect included).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The params cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken subscriptions = await client.CallByNameAsync("subscribe", new { topics = new[] { "demo" } });
@@ -155,18 +102,11 @@ public sealed partial class HubClient
     /// Sends a JSON-RPC notification (a message without <c>id</c>): the server runs <paramref name="method"/> and
     /// never answers, not even with an error. Completes once the message is sent.
     /// </summary>
-    /// <param name="method">The method's name.</param>
-    /// <param name="positionalParams">The params in order; <see langword="null"/> (the default) sends no <c>params</c> member.</param>
-    /// <param name="cancellationToken">Cancels waiting for the turn to send; a message already being sent is sent whole.</param>
-    /// <returns>A task that completes when the message is handed to the socket.</returns>
-    /// <exception cref="HubConnectionException">The connection was lost while sending, the client is reconnecting and
-    /// calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">Not sent within <see cref="HubClientOptions.DefaultTimeout"/> (waiting for a
-    /// reconnect).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before sending.</exception>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/positional/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send-timeout/*"/>
     /// <exception cref="JsonException">A param cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// await client.NotifyAsync("update", [1, 2, 3, 4, 5]);
@@ -176,20 +116,12 @@ public sealed partial class HubClient
         NotifyAsync(HubCallOptions.None, method, positionalParams, cancellationToken);
 
     /// <summary>Sends a JSON-RPC notification with params by name; see <see cref="NotifyAsync(string, object?[], CancellationToken)"/>.</summary>
-    /// <param name="method">The method's name.</param>
-    /// <param name="namedParams">Anything that serializes to a JSON object; see <see cref="CallByNameAsync{T}(string, object, CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Cancels waiting for the turn to send; a message already being sent is sent whole.</param>
-    /// <returns>A task that completes when the message is handed to the socket.</returns>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/named/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send-timeout/*"/>
     /// <exception cref="ArgumentNullException"><paramref name="namedParams"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost while sending, the client is reconnecting and
-    /// calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="TimeoutException">Not sent within <see cref="HubClientOptions.DefaultTimeout"/> (waiting for a
-    /// reconnect).</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before sending.</exception>
     /// <exception cref="JsonException">The params cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// await client.NotifyByNameAsync("log", new { level = "info", text = "started" });

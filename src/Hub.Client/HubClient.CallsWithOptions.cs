@@ -10,22 +10,14 @@ public sealed partial class HubClient
     /// Calls <paramref name="method"/> without params, as <see cref="CallAsync{T}(string, CancellationToken)"/> does,
     /// with <paramref name="options"/> (such as its own timeout) for this call alone.
     /// </summary>
-    /// <typeparam name="T">The result's type; see <see cref="CallAsync{T}(string, CancellationToken)"/>.</typeparam>
-    /// <param name="options">This call's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
+    /// <include file="HubClient.Calls.xml" path="docs/result-type/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout-options/*"/>
     /// <returns>The call's result.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="method"/> is <see langword="null"/>.</exception>
-    /// <exception cref="TimeoutException">No reply within the options' timeout (a wait for a reconnect included); a
-    /// reply arriving later is ignored.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The result does not convert to <typeparamref name="T"/>.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var pong = await client.CallAsync&lt;string&gt;(new HubCallOptions { Timeout = TimeSpan.FromSeconds(1) }, "ping");
@@ -44,23 +36,15 @@ public sealed partial class HubClient
     /// <see cref="CallAsync{T}(string, object?[], CancellationToken)"/> does, with <paramref name="options"/> (such as
     /// its own timeout) for this call alone.
     /// </summary>
-    /// <typeparam name="T">The result's type; see <see cref="CallAsync{T}(string, CancellationToken)"/>.</typeparam>
-    /// <param name="options">This call's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="positionalParams">The params in order; see <see cref="CallAsync{T}(string, object?[], CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
+    /// <include file="HubClient.Calls.xml" path="docs/result-type/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/positional/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout-options/*"/>
     /// <returns>The call's result.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="method"/> is <see langword="null"/>.</exception>
-    /// <exception cref="TimeoutException">No reply within the options' timeout (a wait for a reconnect included); a
-    /// reply arriving later is ignored.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error, such as -32602 when the params do not bind.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">A param cannot be serialized, or the result does not convert to <typeparamref name="T"/>.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var quick = new HubCallOptions { Timeout = TimeSpan.FromSeconds(2) };
@@ -80,25 +64,16 @@ public sealed partial class HubClient
     /// <see cref="CallByNameAsync{T}(string, object, CancellationToken)"/> does, with <paramref name="options"/> (such
     /// as its own timeout) for this call alone.
     /// </summary>
-    /// <typeparam name="T">The result's type; see <see cref="CallAsync{T}(string, CancellationToken)"/>.</typeparam>
-    /// <param name="options">This call's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="namedParams">Anything that serializes to a JSON object; see <see cref="CallByNameAsync{T}(string, object, CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
+    /// <include file="HubClient.Calls.xml" path="docs/result-type/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/named/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout-options/*"/>
     /// <returns>The call's result.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="method"/> or
     /// <paramref name="namedParams"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
-    /// <exception cref="TimeoutException">No reply within the options' timeout (a wait for a reconnect included); a
-    /// reply arriving later is ignored.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error, such as -32602 when the params do not bind.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The params cannot be serialized, or the result does not convert to <typeparamref name="T"/>.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// var difference = await client.CallByNameAsync&lt;int&gt;(
@@ -118,20 +93,12 @@ public sealed partial class HubClient
     /// <see cref="CallAsync(string, CancellationToken)"/> does, with <paramref name="options"/> (such as its own
     /// timeout) for this call alone.
     /// </summary>
-    /// <param name="options">This call's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
-    /// <returns>The result as it arrived; see <see cref="CallAsync(string, CancellationToken)"/>.</returns>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout-options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/json-result/*"/>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="method"/> is <see langword="null"/>.</exception>
-    /// <exception cref="TimeoutException">No reply within the options' timeout (a wait for a reconnect included); a
-    /// reply arriving later is ignored.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken data = await client.CallAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(1) }, "get_data");
@@ -148,22 +115,14 @@ public sealed partial class HubClient
     /// <see cref="CallAsync(string, object?[], CancellationToken)"/> does, with <paramref name="options"/> (such as
     /// its own timeout) for this call alone.
     /// </summary>
-    /// <param name="options">This call's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="positionalParams">The params in order; see <see cref="CallAsync{T}(string, object?[], CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
-    /// <returns>The result as it arrived; see <see cref="CallAsync(string, CancellationToken)"/>.</returns>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/positional/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout-options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/json-result/*"/>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="method"/> is <see langword="null"/>.</exception>
-    /// <exception cref="TimeoutException">No reply within the options' timeout (a wait for a reconnect included); a
-    /// reply arriving later is ignored.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">A param cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken slept = await client.CallAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(5) }, "sleep", [1000]);
@@ -181,24 +140,15 @@ public sealed partial class HubClient
     /// <see cref="CallByNameAsync(string, object, CancellationToken)"/> does, with <paramref name="options"/> (such as
     /// its own timeout) for this call alone.
     /// </summary>
-    /// <param name="options">This call's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="namedParams">Anything that serializes to a JSON object; see <see cref="CallByNameAsync{T}(string, object, CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Abandons the call; a reply arriving later is ignored.</param>
-    /// <returns>The result as it arrived; see <see cref="CallAsync(string, CancellationToken)"/>.</returns>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/named/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/call-timeout-options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/json-result/*"/>
     /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="method"/> or
     /// <paramref name="namedParams"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
-    /// <exception cref="TimeoutException">No reply within the options' timeout (a wait for a reconnect included); a
-    /// reply arriving later is ignored.</exception>
-    /// <exception cref="HubRpcException">The server answered with an error.</exception>
-    /// <exception cref="HubConnectionException">The connection was lost before the reply arrived, the client is
-    /// reconnecting and calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="JsonException">The params cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// JToken echoed = await client.CallByNameAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(1) }, "echo", new { text = "hi" });
@@ -217,20 +167,13 @@ public sealed partial class HubClient
     /// message alone. A notification has no reply to wait for: <see cref="HubCallOptions.Timeout"/> bounds the wait to
     /// send it (for the socket, or for a reconnect).
     /// </summary>
-    /// <param name="options">This message's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="positionalParams">The params in order; <see langword="null"/> (the default) sends no <c>params</c> member.</param>
-    /// <param name="cancellationToken">Cancels waiting for the turn to send; a message already being sent is sent whole.</param>
-    /// <returns>A task that completes when the message is handed to the socket.</returns>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/positional/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send-timeout-options/*"/>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> or <paramref name="method"/> is <see langword="null"/>.</exception>
-    /// <exception cref="TimeoutException">Not sent within the options' timeout (waiting for a reconnect).</exception>
-    /// <exception cref="HubConnectionException">The connection was lost while sending, the client is reconnecting and
-    /// calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before sending.</exception>
     /// <exception cref="JsonException">A param cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// // Worth sending only if it leaves soon, not after a long reconnect.
@@ -251,22 +194,14 @@ public sealed partial class HubClient
     /// <see cref="NotifyByNameAsync(string, object, CancellationToken)"/> does, with <paramref name="options"/> for
     /// this message alone; <see cref="HubCallOptions.Timeout"/> bounds the wait to send it.
     /// </summary>
-    /// <param name="options">This message's options; <see cref="HubCallOptions.Timeout"/> overrides
-    /// <see cref="HubClientOptions.DefaultTimeout"/>.</param>
-    /// <param name="method">The method's name.</param>
-    /// <param name="namedParams">Anything that serializes to a JSON object; see <see cref="CallByNameAsync{T}(string, object, CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Cancels waiting for the turn to send; a message already being sent is sent whole.</param>
-    /// <returns>A task that completes when the message is handed to the socket.</returns>
+    /// <include file="HubClient.Calls.xml" path="docs/options/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/method/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/named/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send/*"/>
+    /// <include file="HubClient.Calls.xml" path="docs/send-timeout-options/*"/>
     /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="method"/> or
     /// <paramref name="namedParams"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="namedParams"/> does not serialize to a JSON object.</exception>
-    /// <exception cref="TimeoutException">Not sent within the options' timeout (waiting for a reconnect).</exception>
-    /// <exception cref="HubConnectionException">The connection was lost while sending, the client is reconnecting and
-    /// calls fail fast, or the client has stopped for good.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before sending.</exception>
     /// <exception cref="JsonException">The params cannot be serialized.</exception>
-    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
-    /// <exception cref="InvalidOperationException">The client was not started.</exception>
     /// <example>
     /// <code>
     /// await client.NotifyByNameAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(1) }, "log", new { level = "info", text = "started" });

@@ -16,12 +16,14 @@ WORKDIR /src
 # Restore first, from the project files alone, so the package layer is reused until a project file or the
 # central package versions change (not on every source edit).
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/Hub.Protocol/Hub.Protocol.csproj src/Hub.Protocol/
 COPY src/Hub.Actors/Hub.Actors.csproj src/Hub.Actors/
 COPY src/Hub.Host/Hub.Host.csproj src/Hub.Host/
 RUN dotnet restore src/Hub.Host/Hub.Host.csproj
 
 # The sources, and hocon/ (both projects embed a HOCON file from it).
 COPY hocon/ hocon/
+COPY src/Hub.Protocol/ src/Hub.Protocol/
 COPY src/Hub.Actors/ src/Hub.Actors/
 COPY src/Hub.Host/ src/Hub.Host/
 RUN dotnet publish src/Hub.Host/Hub.Host.csproj -c Release -o /app --no-restore

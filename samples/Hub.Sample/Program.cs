@@ -3,6 +3,7 @@
 //
 //   dotnet run --project src/Hub.Host                 # in one terminal
 //   dotnet run --project samples/Hub.Sample           # in another; then stop and start the hub again
+using Hub;
 using Hub.Client;
 using Hub.Sample;
 using Newtonsoft.Json.Linq;

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
 using System.Text;
+using Hub.Protocol;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -138,6 +139,6 @@ public sealed partial class HubClient
             ? (int)number
             : JsonRpcErrorCodes.InternalError;
         var message = error["message"] is JValue { Type: JTokenType.String, Value: string text } ? text : "";
-        return new HubRpcException(code, message, error["data"]);
+        return HubRpcException.FromError(new JsonRpcError(code, message, error["data"]));
     }
 }

@@ -55,7 +55,7 @@ internal sealed partial class ConnectionActor
             return;
         }
 
-        CountCall(LoginMethod, call.Id, checkedLogin.Principal is null ? (int)JsonRpcErrorCode.InvalidParams : 0);
+        CountCall(LoginMethod, call.Id, checkedLogin.Principal is null ? JsonRpcErrorCodes.InvalidParams : 0);
         if (checkedLogin.Principal is null)
         {
             // The token is never logged; the user learns only that it was refused.

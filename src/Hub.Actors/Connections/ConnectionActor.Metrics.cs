@@ -63,7 +63,7 @@ internal sealed partial class ConnectionActor
 
         // Refused where it is served (a test of its rule failed there): counted as an unknown method is, untimed.
         var outcome = reply is null ? HubMetrics.Ok : HubMetrics.Outcome(reply);
-        if (outcome == HubMetrics.Outcome((int)JsonRpcErrorCode.MethodNotFound))
+        if (outcome == HubMetrics.Outcome(JsonRpcErrorCodes.MethodNotFound))
         {
             HubMetrics.Call(HubMetrics.UnknownMethod, outcome);
             return;

@@ -212,7 +212,7 @@ internal sealed partial class ConnectionActor : UntypedActor, IWithTimers
         switch (message)
         {
             case JsonRpcInvalid invalid:
-                HubMetrics.ProtocolError((int)JsonRpcErrorCode.InvalidRequest);
+                HubMetrics.ProtocolError(JsonRpcErrorCodes.InvalidRequest);
                 Answer(batch, slot, JsonRpcEncoder.Failure(invalid.Id, JsonRpcError.InvalidRequest(invalid.Reason)));
                 break;
             case JsonRpcClientReply reply when batch is null && !_isHttp:

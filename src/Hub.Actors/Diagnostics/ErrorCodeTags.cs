@@ -14,8 +14,8 @@ internal sealed class ErrorCodeTags(int capacity)
 {
     public const string Other = "other";
 
-    private static readonly FrozenDictionary<int, string> Standard = Enum.GetValues<JsonRpcErrorCode>()
-        .ToFrozenDictionary(code => (int)code, code => ((int)code).ToString(CultureInfo.InvariantCulture));
+    private static readonly FrozenDictionary<int, string> Standard = JsonRpcErrorCodes.Standard
+        .ToFrozenDictionary(code => code, code => code.ToString(CultureInfo.InvariantCulture));
 
     private readonly ConcurrentDictionary<int, string> _others = new();
     private int _count;

@@ -3,11 +3,12 @@ using Akka.Actor;
 
 namespace Hub.Tests.Architecture;
 
-/// <summary>The layering rules of STYLE.md: the engine has no ASP.NET Core, the client no Akka, the codec no Akka types.</summary>
+/// <summary>The layering rules of STYLE.md: the engine has no ASP.NET Core, the client no Akka, the protocol model (one, shared by both) neither.</summary>
 public sealed class DependencyTests
 {
     private static readonly Assembly Engine = typeof(HubBuilder).Assembly;
     private static readonly Assembly Client = typeof(Hub.Client.HubClient).Assembly;
+    private static readonly Assembly Protocol = typeof(Hub.Protocol.JsonRpcParser).Assembly;
 
     [Fact]
     public void Engine_references_no_AspNetCore_assembly()
@@ -33,18 +34,30 @@ public sealed class DependencyTests
     }
 
     [Fact]
-    public void Protocol_namespace_uses_no_Akka_type()
+    public void Protocol_uses_no_Akka_or_AspNetCore_type()
     {
-        var protocolTypes = Engine.GetTypes().Where(t => t.Namespace == "Hub.Protocol").ToList();
-
-        var offenders = protocolTypes
+        var references = Protocol.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var offenders = Protocol.GetTypes()
             .SelectMany(t => UsedTypes(t).Select(used => (t, used)))
             .Where(pair => pair.used.Assembly == typeof(ActorSystem).Assembly || (pair.used.Namespace?.StartsWith("Akka", StringComparison.Ordinal) ?? false))
             .Select(pair => $"{pair.t.Name} uses {pair.used.FullName}")
             .ToList();
 
-        Assert.NotEmpty(protocolTypes);
+        Assert.DoesNotContain(references, name => name.StartsWith("Akka", StringComparison.Ordinal) || name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void Engine_and_client_share_one_protocol_model()
+    {
+        string[] shared = ["HubRpcException", "JsonRpcErrorCodes", "JsonRpcErrorCode", "JsonRpcParser", "JsonRpcEncoder", "JsonRpcError"];
+
+        var elsewhere = Engine.GetTypes().Concat(Client.GetTypes()).Where(t => shared.Contains(t.Name)).Select(t => t.FullName).ToList();
+
+        Assert.Empty(elsewhere);
+        Assert.Same(Protocol, typeof(HubRpcException).Assembly);
+        Assert.Contains(Engine.GetReferencedAssemblies(), a => a.Name == Protocol.GetName().Name);
+        Assert.Contains(Client.GetReferencedAssemblies(), a => a.Name == Protocol.GetName().Name);
     }
 
     private static IEnumerable<Type> UsedTypes(Type type)

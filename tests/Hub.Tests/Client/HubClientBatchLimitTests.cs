@@ -3,7 +3,6 @@ using Xunit;
 
 namespace Hub.Tests.Client;
 
-// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
 using Hub.Client;
 
 /// <summary>

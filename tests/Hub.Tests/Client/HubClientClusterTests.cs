@@ -5,7 +5,6 @@ using Xunit;
 
 namespace Hub.Tests.Client;
 
-// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
 using Hub.Client;
 
 /// <summary>Hub.Client against three nodes: a node going away moves the client to another, subscriptions and all.</summary>

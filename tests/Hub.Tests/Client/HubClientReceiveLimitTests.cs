@@ -6,7 +6,6 @@ using Xunit;
 
 namespace Hub.Tests.Client;
 
-// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
 using Hub.Client;
 
 /// <summary>What the client takes from a hostile server: messages within its size and depth limits (issue 12, item 8).</summary>

@@ -4,7 +4,6 @@ using Xunit;
 
 namespace Hub.Tests.Client;
 
-// Inside the namespace, so Hub.Client's types win over the server's Hub.HubRpcException.
 using Hub.Client;
 
 public sealed class HubClientServerCallTests

@@ -39,7 +39,7 @@ public sealed partial class CorpusTests
     private static (string Outcome, string? Id) Describe(ParsedFrame frame) => frame switch
     {
         ParsedFrame.Rejected { Reply: var reply } => (
-            reply.Error.Code == (int)JsonRpcErrorCode.ParseError ? "parse_error" : "invalid_request", FrameAssert.IdText(reply.Id)),
+            reply.Error.Code == JsonRpcErrorCodes.ParseError ? "parse_error" : "invalid_request", FrameAssert.IdText(reply.Id)),
         ParsedFrame.Batch batch => ("batch:" + batch.Entries.Count.ToString(CultureInfo.InvariantCulture), null),
         ParsedFrame.Single { Message: var message } => FrameAssert.Describe(message) switch
         {

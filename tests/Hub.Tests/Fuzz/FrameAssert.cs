@@ -27,7 +27,7 @@ internal static class FrameAssert
             case ParsedFrame.Rejected rejected:
                 Assert.Equal(RequestId.Null, rejected.Reply.Id);
                 Assert.Contains(rejected.Reply.Error.Code, new[] { -32700, -32600 });
-                Assert.Equal(JsonRpcError.MessageOf((JsonRpcErrorCode)rejected.Reply.Error.Code), rejected.Reply.Error.Message);
+                Assert.Equal(JsonRpcErrorCodes.MessageOf(rejected.Reply.Error.Code), rejected.Reply.Error.Message);
                 if (rejected.Reply.Error.Code == -32600)
                 {
                     // Only an empty or oversized batch is refused whole; every other invalid request is a message.

@@ -86,8 +86,8 @@ public sealed class ConformanceCodecTests
                     var reply = Assert.IsType<JObject>(JsonText.TryParse(Encoding.UTF8.GetBytes(expected[i]), MaxDepth, out _));
                     Assert.EndsWith(",\"id\":" + IdText(request.Id) + "}", expected[i], StringComparison.Ordinal);
                     var code = (int?)(reply["error"] as JObject)?["code"];
-                    Assert.NotEqual((int)JsonRpcErrorCode.ParseError, code);
-                    Assert.NotEqual((int)JsonRpcErrorCode.InvalidRequest, code);
+                    Assert.NotEqual(JsonRpcErrorCodes.ParseError, code);
+                    Assert.NotEqual(JsonRpcErrorCodes.InvalidRequest, code);
                     break;
             }
         }

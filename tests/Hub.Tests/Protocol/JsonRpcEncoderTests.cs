@@ -160,7 +160,7 @@ public sealed class JsonRpcEncoderTests
     [InlineData(-32004, "{\"code\":-32004,\"message\":\"Server shutting down\"}")]
     public void Failure_standard_errors_have_the_codes_and_messages_of_section_4(int code, string errorJson)
     {
-        var bytes = JsonRpcEncoder.Failure(RequestId.FromNumber(1), new JsonRpcError(code, JsonRpcError.MessageOf((JsonRpcErrorCode)code)));
+        var bytes = JsonRpcEncoder.Failure(RequestId.FromNumber(1), new JsonRpcError(code, JsonRpcErrorCodes.MessageOf(code)));
 
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"error\":" + errorJson + ",\"id\":1}", Text(bytes));
     }

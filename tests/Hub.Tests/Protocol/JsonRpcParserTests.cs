@@ -388,7 +388,7 @@ public sealed class JsonRpcParserTests
 
         var reply = Assert.IsType<JsonRpcClientReply>(Assert.IsType<ParsedFrame.Single>(frame).Message);
         Assert.NotNull(reply.Error);
-        Assert.Equal((int)JsonRpcErrorCode.InternalError, reply.Error.Code);
+        Assert.Equal(JsonRpcErrorCodes.InternalError, reply.Error.Code);
         Assert.Equal("m", reply.Error.Message);
     }
 
@@ -415,7 +415,7 @@ public sealed class JsonRpcParserTests
         var frame = Parse("[]");
 
         var rejected = Assert.IsType<ParsedFrame.Rejected>(frame);
-        Assert.Equal((int)JsonRpcErrorCode.InvalidRequest, rejected.Reply.Error.Code);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, rejected.Reply.Error.Code);
         Assert.Equal("Invalid Request", rejected.Reply.Error.Message);
         Assert.Equal(RequestId.Null, rejected.Reply.Id);
     }
@@ -426,7 +426,7 @@ public sealed class JsonRpcParserTests
         var frame = Parse(" [ ] ");
 
         var rejected = Assert.IsType<ParsedFrame.Rejected>(frame);
-        Assert.Equal((int)JsonRpcErrorCode.InvalidRequest, rejected.Reply.Error.Code);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, rejected.Reply.Error.Code);
     }
 
     [Fact]
@@ -446,7 +446,7 @@ public sealed class JsonRpcParserTests
         var frame = Parse(BatchOfPings(MaxBatch + 1, withIds));
 
         var rejected = Assert.IsType<ParsedFrame.Rejected>(frame);
-        Assert.Equal((int)JsonRpcErrorCode.InvalidRequest, rejected.Reply.Error.Code);
+        Assert.Equal(JsonRpcErrorCodes.InvalidRequest, rejected.Reply.Error.Code);
         Assert.Equal("Invalid Request", rejected.Reply.Error.Message);
         Assert.Equal(RequestId.Null, rejected.Reply.Id);
     }
@@ -593,7 +593,7 @@ public sealed class JsonRpcParserTests
     private static void AssertParseError(ParsedFrame frame)
     {
         var rejected = Assert.IsType<ParsedFrame.Rejected>(frame);
-        Assert.Equal((int)JsonRpcErrorCode.ParseError, rejected.Reply.Error.Code);
+        Assert.Equal(JsonRpcErrorCodes.ParseError, rejected.Reply.Error.Code);
         Assert.Equal("Parse error", rejected.Reply.Error.Message);
         Assert.Equal(RequestId.Null, rejected.Reply.Id);
     }

@@ -1,8 +1,8 @@
-namespace Hub.Client;
+namespace Hub;
 
 /// <summary>
 /// The error codes of the JSON-RPC 2.0 specification (section 5.1) and the ones Hub adds (PROTOCOL.md section 4), to
-/// compare with <see cref="HubRpcException.Code"/>.
+/// compare with <see cref="HubRpcException.Code"/>: the one table of them, for the server and the client.
 /// </summary>
 /// <example>
 /// <code>
@@ -40,4 +40,27 @@ public static class JsonRpcErrorCodes
 
     /// <summary>-32004 (Hub): the node is shutting down and takes no new calls; a reconnect reaches another.</summary>
     public const int ServerShuttingDown = -32004;
+
+    /// <summary>Every code above, the protocol's own.</summary>
+    internal static readonly int[] Standard =
+    [
+        ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError,
+        RequestTimedOut, TooManyRequests, MethodUnavailable, ServerShuttingDown,
+    ];
+
+    /// <summary>The fixed message PROTOCOL.md section 4 gives each of the protocol's own codes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is not one of them.</exception>
+    internal static string MessageOf(int code) => code switch
+    {
+        ParseError => "Parse error",
+        InvalidRequest => "Invalid Request",
+        MethodNotFound => "Method not found",
+        InvalidParams => "Invalid params",
+        InternalError => "Internal error",
+        RequestTimedOut => "Request timed out",
+        TooManyRequests => "Too many requests",
+        MethodUnavailable => "Method unavailable",
+        ServerShuttingDown => "Server shutting down",
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
+    };
 }

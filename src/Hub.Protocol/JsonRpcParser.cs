@@ -208,7 +208,7 @@ internal static class JsonRpcParser
                 // A code that is not an int (a fraction, or an integer of any size) is read like a missing one, never thrown on.
                 var code = Error is JObject e && e["code"] is JValue { Value: long c } && c is >= int.MinValue and <= int.MaxValue
                     ? (int)c
-                    : (int)JsonRpcErrorCode.InternalError;
+                    : JsonRpcErrorCodes.InternalError;
                 var text = Error is JObject e2 && e2["message"] is JValue { Type: JTokenType.String } m ? (string)m! : string.Empty;
                 return new JsonRpcClientReply(id, null, new JsonRpcError(code, text, (Error as JObject)?["data"]));
             }

@@ -71,7 +71,7 @@ public sealed partial class HubClient
         byte[] reply;
         if (!_serverMethods.TryGetValue(method, out var handler))
         {
-            reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.MethodNotFound, "Method not found", data: null);
+            reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.MethodNotFound, JsonRpcErrorCodes.MessageOf(JsonRpcErrorCodes.MethodNotFound), data: null);
         }
         else
         {
@@ -89,7 +89,7 @@ public sealed partial class HubClient
             catch (Exception e)
             {
                 ReportHandlerError(method, e);
-                reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.InternalError, "Internal error", data: null);
+                reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.InternalError, JsonRpcErrorCodes.MessageOf(JsonRpcErrorCodes.InternalError), data: null);
             }
         }
 

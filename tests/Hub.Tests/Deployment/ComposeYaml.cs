@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Hub.Tests.Cluster;
+namespace Hub.Tests.Deployment;
 
 /// <summary>
 /// A compose file read by YamlDotNet, as plain values the tests can match on: a mapping is a

@@ -5,7 +5,7 @@ using Hub.Host;
 using Hub.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace Hub.Tests.Cluster;
+namespace Hub.Tests.Deployment;
 
 /// <summary>
 /// The deployment files agree with each other and with the host: docker-compose.yml, the Dockerfile,

@@ -458,11 +458,11 @@ public sealed class ComposeFileTests
         ConfigurationKeysOf(variable) is { Count: > 0 } keys && keys.All(key => key.StartsWith(ClusterTlsKeys, StringComparison.Ordinal));
 
     /// <summary>The host options <paramref name="environment"/> sets, through the host's own mapping and binding.</summary>
-    private static HubHostOptions BindHostOptions(IReadOnlyDictionary<string, string> environment)
+    private static HubHostOptions BindHostOptions(Dictionary<string, string> environment)
     {
         var options = new HubHostOptions();
         new ConfigurationBuilder()
-            .AddInMemoryCollection(HubEnvironment.Map(new Hashtable(environment.ToDictionary(pair => pair.Key, pair => pair.Value))))
+            .AddInMemoryCollection(HubEnvironment.Map(new Hashtable(environment)))
             .Build()
             .GetSection(HubHostOptions.Section)
             .Bind(options);

@@ -36,7 +36,7 @@ public class CodecBenchmarks
         var config = DefaultConfig.Instance.AddJob(job.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
         // BenchOptions takes "--filter X" for a pair of its own: hand it back to BenchmarkDotNet.
         string[] args = [.. options.Rest, "--filter", options.String("filter", "*")];
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(CodecBenchmarks), typeof(MemberNameBenchmarks)]).Run(args, config);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(CodecBenchmarks), typeof(MemberNameBenchmarks), typeof(RateLimitBenchmarks)]).Run(args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
     }
 

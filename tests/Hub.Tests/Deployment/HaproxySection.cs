@@ -1,4 +1,4 @@
-namespace Hub.Tests.Cluster;
+namespace Hub.Tests.Deployment;
 
 /// <summary>
 /// One section of an HAProxy configuration (<c>global</c>, <c>defaults</c>, <c>frontend NAME</c>, <c>backend NAME</c>,

@@ -1,16 +1,17 @@
+using System.Collections;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Hub.Host;
 using Hub.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace Hub.Tests.Cluster;
+namespace Hub.Tests.Deployment;
 
 /// <summary>
 /// The deployment files agree with each other and with the host: docker-compose.yml, the Dockerfile,
 /// deploy/haproxy.cfg and scripts/cluster.sh name the hub services, ports, paths and <c>HUB_*</c> variables the host
-/// actually uses. Read as text (no Docker needed); the compose file through <see cref="MiniYaml"/>.
+/// actually uses. Read as text (no Docker needed); the compose files through YamlDotNet
+/// (<see cref="ComposeYaml"/>), the <c>HUB_*</c> variables through the host's own <see cref="HubEnvironment.Map"/>.
 /// </summary>
 public sealed class ComposeFileTests
 {
@@ -19,12 +20,13 @@ public sealed class ComposeFileTests
     private const string BalancerFile = "deploy/haproxy.cfg";
     private const string BalancerConfigPath = "/usr/local/etc/haproxy/haproxy.cfg";
     private const string ClusterScript = "scripts/cluster.sh";
-    private const string EnvironmentSource = "src/Hub.Host/Configuration/HubEnvironment.cs";
+    private const string ClusterKeys = HubHostOptions.Section + ":Cluster:";
+    private const string ClusterTlsKeys = ClusterKeys + "Tls:";
 
     private static readonly string[] RequiredClusterVariables = ["HUB_HOSTNAME", "HUB_PORT", "HUB_PUBLIC_HOSTNAME", "HUB_SEEDS"];
     private static readonly string[] ExpectedHubs = ["hub1", "hub2", "hub3"];
     private static readonly Lazy<string> Root = new(FindRepositoryRoot);
-    private static readonly Lazy<Dictionary<string, object?>> Compose = new(() => MiniYaml.Parse(ReadText(ComposeFile)));
+    private static readonly Lazy<Dictionary<string, object?>> Compose = new(() => ComposeYaml.Parse(ReadText(ComposeFile)));
     private static readonly Lazy<List<HaproxySection>> Balancer = new(() => HaproxySection.Parse(ReadText(BalancerFile)));
 
     [Fact]
@@ -101,14 +103,23 @@ public sealed class ComposeFileTests
     [Fact]
     public void Compose_hub_variables_are_cluster_variables_the_host_maps()
     {
-        var mapped = MappedClusterVariables();
         // Variables with a section (HUB_AUTH__SIGNING_KEY) are host options, checked to bind below.
         var used = HubServices().SelectMany(pair => EnvironmentOf(pair.Key, pair.Value).Keys)
             .Where(variable => variable.StartsWith("HUB_", StringComparison.Ordinal) && !variable.Contains("__", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
 
-        Assert.Superset(RequiredClusterVariables.ToHashSet(StringComparer.Ordinal), mapped);
-        Assert.Subset(mapped, used);
+        Assert.All(RequiredClusterVariables, variable => Assert.True(IsClusterVariable(variable), $"The host does not map {variable} to {ClusterKeys}*."));
+        Assert.All(used, variable => Assert.True(IsClusterVariable(variable), $"The host does not map {variable} to {ClusterKeys}*."));
+        foreach (var (name, service) in HubServices())
+        {
+            var environment = EnvironmentOf(name, service);
+            var cluster = BindHostOptions(environment).Cluster;
+
+            Assert.Equal(environment["HUB_HOSTNAME"], cluster.Hostname);
+            Assert.Equal(environment["HUB_PUBLIC_HOSTNAME"], cluster.PublicHostname);
+            Assert.Equal(environment["HUB_PORT"], cluster.Port.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(SeedsOf(environment), cluster.Seeds);
+        }
     }
 
     [Fact]
@@ -118,18 +129,8 @@ public sealed class ComposeFileTests
             .Where(variable => variable.StartsWith("HUB_", StringComparison.Ordinal) && variable.Contains("__", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var variables = new System.Collections.Hashtable();
-        foreach (var name in sectioned)
-        {
-            variables[name] = "value-of-" + name;
-        }
 
-        var options = new HubHostOptions();
-        new ConfigurationBuilder()
-            .AddInMemoryCollection(HubEnvironment.Map(variables))
-            .Build()
-            .GetSection(HubHostOptions.Section)
-            .Bind(options);
+        var options = BindHostOptions(sectioned.ToDictionary(name => name, name => "value-of-" + name, StringComparer.Ordinal));
 
         Assert.Contains("HUB_AUTH__SIGNING_KEY", sectioned);
         Assert.Equal("value-of-HUB_AUTH__SIGNING_KEY", options.Auth.SigningKey);
@@ -154,19 +155,18 @@ public sealed class ComposeFileTests
     public void Cluster_script_sets_the_variables_compose_sets()
     {
         var script = ReadText(ClusterScript);
-        var mapped = MappedClusterVariables();
         var assigned = Regex.Matches(script, @"\b(?<name>HUB_[A-Z_]+)=", RegexOptions.CultureInvariant)
             .Select(match => match.Groups["name"].Value)
             .ToHashSet(StringComparer.Ordinal);
         var compose = HubServices().SelectMany(pair => EnvironmentOf(pair.Key, pair.Value).Keys)
-            .Where(mapped.Contains)
+            .Where(IsClusterVariable)
             .ToHashSet(StringComparer.Ordinal);
 
         // The script's own switches (HUB_CLUSTER_*) are kept out of the nodes' environment; anything else it sets
         // is a variable the host reads (the TLS certificate's path, made absolute, among them).
-        var stray = assigned.Where(name => !mapped.Contains(name) && !MappedTlsVariables().Contains(name) && !name.StartsWith("HUB_CLUSTER_", StringComparison.Ordinal)).ToList();
+        var stray = assigned.Where(name => !IsClusterVariable(name) && !IsClusterTlsVariable(name) && !name.StartsWith("HUB_CLUSTER_", StringComparison.Ordinal)).ToList();
         Assert.Empty(stray);
-        Assert.Equal(compose.Order(StringComparer.Ordinal), assigned.Where(mapped.Contains).Order(StringComparer.Ordinal));
+        Assert.Equal(compose.Order(StringComparer.Ordinal), assigned.Where(IsClusterVariable).Order(StringComparer.Ordinal));
         Assert.Contains($"akka.tcp://{HubServiceCollectionExtensions.ActorSystemName}@", script, StringComparison.Ordinal);
     }
 
@@ -365,11 +365,11 @@ public sealed class ComposeFileTests
     [Fact]
     public void Compose_tls_override_gives_every_hub_the_certificate_secret_through_mapped_variables()
     {
-        var overrides = MiniYaml.Parse(ReadText(ComposeTlsFile));
+        var overrides = ComposeYaml.Parse(ReadText(ComposeTlsFile));
         var services = (Dictionary<string, object?>)overrides["services"]!;
         var secrets = Map(overrides, "secrets", ComposeTlsFile);
         var secret = Assert.Single(secrets);
-        var mapped = HubEnvironment.Map(new System.Collections.Hashtable { ["HUB_TLS_CERTIFICATE_PATH"] = "x", ["HUB_TLS_CERTIFICATE_PASSWORD"] = "y" })
+        var mapped = HubEnvironment.Map(new Hashtable { ["HUB_TLS_CERTIFICATE_PATH"] = "x", ["HUB_TLS_CERTIFICATE_PASSWORD"] = "y" })
             .Select(pair => pair.Key)
             .ToList();
 
@@ -387,7 +387,7 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public void Compose_reader_reads_nested_mappings_lists_and_quoted_scalars()
+    public void Compose_reader_gives_mappings_lists_and_scalar_text_with_empty_values_null()
     {
         const string Yaml = """
             # comment
@@ -401,10 +401,12 @@ public sealed class ComposeFileTests
                   - "two: 2"
                 flow: [x, 'y, z']
                 empty:
+                flag: true
+                port: 4053
               b: plain value
             """;
 
-        var document = MiniYaml.Parse(Yaml);
+        var document = ComposeYaml.Parse(Yaml);
         var services = (Dictionary<string, object?>)document["services"]!;
         var a = (Dictionary<string, object?>)services["a"]!;
         var environment = (Dictionary<string, object?>)a["environment"]!;
@@ -414,6 +416,8 @@ public sealed class ComposeFileTests
         Assert.Equal(["one", "two: 2"], (List<object?>)a["list"]!);
         Assert.Equal(["x", "y, z"], (List<object?>)a["flow"]!);
         Assert.Null(a["empty"]);
+        Assert.Equal("true", a["flag"]);
+        Assert.Equal("4053", a["port"]);
         Assert.Equal("plain value", services["b"]);
     }
 
@@ -440,25 +444,29 @@ public sealed class ComposeFileTests
     private static List<string> SeedsOf(Dictionary<string, string> environment) =>
         [.. environment.GetValueOrDefault("HUB_SEEDS", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    /// <summary><c>HUB_</c> plus each key of <c>HubEnvironment</c>'s cluster key list, read from its source.</summary>
-    private static HashSet<string> MappedClusterVariables()
-    {
-        var source = ReadText(EnvironmentSource);
-        var list = Regex.Match(source, @"ClusterKeys\s*=\s*\[(?<keys>[^\]]*)\]", RegexOptions.CultureInvariant);
-        Assert.True(list.Success, $"{EnvironmentSource} no longer declares ClusterKeys = [...]: update this test.");
-        return Regex.Matches(list.Groups["keys"].Value, "\"(?<key>[A-Z_]+)\"", RegexOptions.CultureInvariant)
-            .Select(match => "HUB_" + match.Groups["key"].Value)
-            .ToHashSet(StringComparer.Ordinal);
-    }
+    /// <summary>The configuration keys the host maps <paramref name="variable"/> to (a list value, so list settings show).</summary>
+    private static List<string> ConfigurationKeysOf(string variable) =>
+        [.. HubEnvironment.Map(new Hashtable { [variable] = "a,b" }).Select(pair => pair.Key)];
 
-    /// <summary><c>HUB_</c> plus each key of <c>HubEnvironment</c>'s cluster TLS key list, read from its source.</summary>
-    private static HashSet<string> MappedTlsVariables()
+    /// <summary>Whether the host maps <paramref name="variable"/> to its cluster settings, TLS aside (<c>HUB_SEEDS</c>).</summary>
+    private static bool IsClusterVariable(string variable) =>
+        ConfigurationKeysOf(variable) is { Count: > 0 } keys
+        && keys.All(key => key.StartsWith(ClusterKeys, StringComparison.Ordinal) && !key.StartsWith(ClusterTlsKeys, StringComparison.Ordinal));
+
+    /// <summary>Whether the host maps <paramref name="variable"/> to its cluster TLS settings (<c>HUB_TLS_CERTIFICATE_PATH</c>).</summary>
+    private static bool IsClusterTlsVariable(string variable) =>
+        ConfigurationKeysOf(variable) is { Count: > 0 } keys && keys.All(key => key.StartsWith(ClusterTlsKeys, StringComparison.Ordinal));
+
+    /// <summary>The host options <paramref name="environment"/> sets, through the host's own mapping and binding.</summary>
+    private static HubHostOptions BindHostOptions(Dictionary<string, string> environment)
     {
-        var list = Regex.Match(ReadText(EnvironmentSource), @"ClusterTlsKeys\s*=\s*\[(?<keys>[^\]]*)\]", RegexOptions.CultureInvariant);
-        Assert.True(list.Success, $"{EnvironmentSource} no longer declares ClusterTlsKeys = [...]: update this test.");
-        return Regex.Matches(list.Groups["keys"].Value, "\"(?<key>[A-Z_]+)\"", RegexOptions.CultureInvariant)
-            .Select(match => "HUB_" + match.Groups["key"].Value)
-            .ToHashSet(StringComparer.Ordinal);
+        var options = new HubHostOptions();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(HubEnvironment.Map(new Hashtable(environment)))
+            .Build()
+            .GetSection(HubHostOptions.Section)
+            .Bind(options);
+        return options;
     }
 
     /// <summary>The port the hubs serve HTTP on: the compose environment's ASPNETCORE_URLS, else the Dockerfile's.</summary>
@@ -534,297 +542,4 @@ public sealed class ComposeFileTests
 
         throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} holds Hub.sln.");
     }
-}
-
-/// <summary>
-/// Just enough YAML for docker-compose.yml: block mappings and block lists by indentation, flow lists
-/// (<c>[a, b]</c>), plain, single- and double-quoted scalars, and comments. Anything else (anchors, block scalars,
-/// flow mappings, mappings inside list items) is refused with the line number rather than misread.
-/// A mapping is a <see cref="Dictionary{TKey, TValue}"/>, a list a <see cref="List{T}"/>, a scalar a string, an
-/// empty value null.
-/// </summary>
-internal static class MiniYaml
-{
-    public static Dictionary<string, object?> Parse(string text)
-    {
-        var lines = Lines(text);
-        if (lines.Count == 0)
-        {
-            return new Dictionary<string, object?>(StringComparer.Ordinal);
-        }
-
-        var index = 0;
-        var root = ParseBlock(lines, ref index, lines[0].Indent);
-        if (index < lines.Count)
-        {
-            throw Error(lines[index], "unexpected indentation");
-        }
-
-        return root as Dictionary<string, object?> ?? throw new FormatException("The document is not a mapping.");
-    }
-
-    private static object ParseBlock(List<Line> lines, ref int index, int indent) =>
-        IsListItem(lines[index].Content) ? ParseList(lines, ref index, indent) : ParseMapping(lines, ref index, indent);
-
-    private static Dictionary<string, object?> ParseMapping(List<Line> lines, ref int index, int indent)
-    {
-        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
-        while (index < lines.Count && lines[index].Indent == indent && !IsListItem(lines[index].Content))
-        {
-            var line = lines[index];
-            var colon = KeyColon(line.Content);
-            if (colon < 0)
-            {
-                throw Error(line, "expected 'key: value'");
-            }
-
-            var key = Scalar(line.Content[..colon].Trim(), line);
-            var rest = line.Content[(colon + 1)..].Trim();
-            index++;
-            object? value;
-            if (rest.Length > 0)
-            {
-                value = Value(rest, line);
-            }
-            else if (index < lines.Count && lines[index].Indent > indent)
-            {
-                value = ParseBlock(lines, ref index, lines[index].Indent);
-            }
-            else if (index < lines.Count && lines[index].Indent == indent && IsListItem(lines[index].Content))
-            {
-                // "key:" followed by a list at the key's own indentation, which YAML allows.
-                value = ParseList(lines, ref index, indent);
-            }
-            else
-            {
-                value = null;
-            }
-
-            if (!map.TryAdd(key, value))
-            {
-                throw Error(line, $"duplicate key '{key}'");
-            }
-        }
-
-        if (index < lines.Count && lines[index].Indent > indent)
-        {
-            throw Error(lines[index], "unexpected indentation");
-        }
-
-        return map;
-    }
-
-    private static List<object?> ParseList(List<Line> lines, ref int index, int indent)
-    {
-        var list = new List<object?>();
-        while (index < lines.Count && lines[index].Indent == indent && IsListItem(lines[index].Content))
-        {
-            var line = lines[index];
-            var item = line.Content[1..].Trim();
-            index++;
-            if (item.Length > 0)
-            {
-                if (KeyColon(item) >= 0)
-                {
-                    throw Error(line, "mappings inside list items are not supported");
-                }
-
-                list.Add(Value(item, line));
-            }
-            else if (index < lines.Count && lines[index].Indent > indent)
-            {
-                list.Add(ParseBlock(lines, ref index, lines[index].Indent));
-            }
-            else
-            {
-                list.Add(null);
-            }
-        }
-
-        return list;
-    }
-
-    private static object? Value(string text, Line line)
-    {
-        if (text.StartsWith('[') && text.EndsWith(']'))
-        {
-            var inner = text[1..^1].Trim();
-            return inner.Length == 0 ? new List<object?>() : SplitOutsideQuotes(inner, ',', line).Select(part => (object?)Scalar(part.Trim(), line)).ToList();
-        }
-
-        if (text[0] is '{' or '|' or '>' or '&' or '*' or '!')
-        {
-            throw Error(line, $"'{text[0]}' (flow mappings, block scalars, anchors, tags) is not supported");
-        }
-
-        return Scalar(text, line);
-    }
-
-    private static string Scalar(string text, Line line)
-    {
-        if (text.Length >= 2 && text[0] == '\'' && text[^1] == '\'')
-        {
-            return text[1..^1].Replace("''", "'", StringComparison.Ordinal);
-        }
-
-        if (text.Length >= 2 && text[0] == '"' && text[^1] == '"')
-        {
-            var result = new StringBuilder();
-            for (var i = 1; i < text.Length - 1; i++)
-            {
-                if (text[i] != '\\')
-                {
-                    result.Append(text[i]);
-                    continue;
-                }
-
-                i++;
-                result.Append(text[i] switch
-                {
-                    'n' => '\n',
-                    'r' => '\r',
-                    't' => '\t',
-                    '"' => '"',
-                    '\\' => '\\',
-                    '/' => '/',
-                    '0' => '\0',
-                    _ => throw Error(line, $"unsupported escape '\\{text[i]}'"),
-                });
-            }
-
-            return result.ToString();
-        }
-
-        if (text.Length > 0 && (text[0] is '"' or '\''))
-        {
-            throw Error(line, "unterminated quoted scalar (multi-line scalars are not supported)");
-        }
-
-        return text;
-    }
-
-    /// <summary>The index of the colon that ends a mapping key (followed by a space or the end), outside quotes; -1 if none.</summary>
-    private static int KeyColon(string content)
-    {
-        var quote = '\0';
-        for (var i = 0; i < content.Length; i++)
-        {
-            var c = content[i];
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-            }
-            else if (i == 0 && c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (i == 0 && c == '[')
-            {
-                return -1;
-            }
-            else if (c == ':' && (i + 1 == content.Length || content[i + 1] == ' '))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private static bool IsListItem(string content) => content == "-" || content.StartsWith("- ", StringComparison.Ordinal);
-
-    private static List<string> SplitOutsideQuotes(string text, char separator, Line line)
-    {
-        var parts = new List<string>();
-        var quote = '\0';
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quote != '\0')
-            {
-                quote = c == quote ? '\0' : quote;
-            }
-            else if (c is '"' or '\'')
-            {
-                quote = c;
-            }
-            else if (c == separator)
-            {
-                parts.Add(text[start..i]);
-                start = i + 1;
-            }
-        }
-
-        if (quote != '\0')
-        {
-            throw Error(line, "unterminated quote");
-        }
-
-        parts.Add(text[start..]);
-        return parts;
-    }
-
-    /// <summary>The document's non-blank lines, comments removed, with their indentation.</summary>
-    private static List<Line> Lines(string text)
-    {
-        var lines = new List<Line>();
-        var number = 0;
-        foreach (var raw in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
-        {
-            number++;
-            var indent = raw.Length - raw.TrimStart(' ').Length;
-            if (raw.Length > indent && raw[indent] == '\t')
-            {
-                throw new FormatException($"Line {number}: tabs are not allowed for indentation.");
-            }
-
-            var content = StripComment(raw[indent..]).TrimEnd();
-            if (content.Length > 0 && content != "---")
-            {
-                lines.Add(new Line(number, indent, content));
-            }
-        }
-
-        return lines;
-    }
-
-    /// <summary>Removes a comment: a '#' at the start or after a space, outside quotes.</summary>
-    private static string StripComment(string content)
-    {
-        var quote = '\0';
-        for (var i = 0; i < content.Length; i++)
-        {
-            var c = content[i];
-            if (quote != '\0')
-            {
-                var next = i + 1 < content.Length ? content[i + 1] : '\0';
-                if ((quote == '"' && c == '\\') || (quote == '\'' && c == '\'' && next == '\''))
-                {
-                    i++; // an escape ("\x") or a doubled quote ('') inside the quotes
-                }
-                else if (c == quote)
-                {
-                    quote = '\0';
-                }
-            }
-            else if ((c is '"' or '\'') && (i == 0 || content[i - 1] is ' ' or '[' or ','))
-            {
-                quote = c;
-            }
-            else if (c == '#' && (i == 0 || content[i - 1] == ' '))
-            {
-                return content[..i];
-            }
-        }
-
-        return content;
-    }
-
-    private static FormatException Error(Line line, string message) => new($"Line {line.Number}: {message}: {line.Content}");
-
-    private sealed record Line(int Number, int Indent, string Content);
 }

@@ -56,8 +56,8 @@ public sealed class HubCallOptions
     /// <summary>
     /// How long the call waits for its reply (a batch: for all its replies; a notification: to be sent), including
     /// any wait for a reconnect, before it fails with <see cref="TimeoutException"/>. A reply that comes later is
-    /// dropped quietly. Overrides <see cref="HubClientOptions.DefaultTimeout"/>; <see langword="null"/> (the default)
-    /// uses it. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits for ever (until the call is cancelled or
+    /// dropped quietly. Overrides <see cref="HubClientOptions.DefaultTimeout"/>; <see langword="null"/> uses it. Default
+    /// <see langword="null"/>. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits for ever (until the call is cancelled or
     /// the client stops).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than

@@ -44,8 +44,9 @@ public sealed class HubClientOptions
     public IDictionary<string, string> RequestHeaders { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// A token sent as <c>Authorization: Bearer TOKEN</c> with every upgrade request; <see langword="null"/> (the
-    /// default) sends no <c>Authorization</c> header. The server authenticates a connection once, at the upgrade.
+    /// A token sent as <c>Authorization: Bearer TOKEN</c> with every upgrade request. Default
+    /// <see langword="null"/>: no <c>Authorization</c> header is sent. The server authenticates a connection once, at
+    /// the upgrade.
     /// Ignored when <see cref="AccessTokenProvider"/> is set.
     /// </summary>
     public string? AccessToken { get; set; }
@@ -144,7 +145,8 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// When and how the client reconnects after its connection is lost; see <see cref="ReconnectPolicy"/>. Default:
-    /// reconnect for ever, from 1 second up to 30 seconds apart. <see cref="ReconnectPolicy.Disabled"/> turns it off.
+    /// a <c>new ReconnectPolicy()</c>, which reconnects for ever with growing delays.
+    /// <see cref="ReconnectPolicy.Disabled"/> turns it off.
     /// </summary>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
     public ReconnectPolicy Reconnect
@@ -200,8 +202,8 @@ public sealed class HubClientOptions
     /// byte past it the client stops reading, closes the connection with 1009 (message too big) and takes it as lost:
     /// calls waiting for a reply fail with <see cref="HubConnectionException"/> (its
     /// <see cref="HubConnectionException.CloseStatus"/> 1009), and the client reconnects as <see cref="Reconnect"/>
-    /// says, backing off as after the server's own 1009. Default 8 MiB (8,388,608 bytes): the most a Hub with default
-    /// settings sends in one message (its <c>outbound.max-bytes</c>; what it accepts is 1 MiB), so no reply of such a
+    /// says, backing off as after the server's own 1009. Default 8 MiB: the most a Hub with default settings sends in
+    /// one message (its <c>outbound.max-bytes</c>; it accepts less, <c>Hub:MaxMessageBytes</c>), so no reply of such a
     /// hub is refused. Lower it when results are known to be small; raise it with the hub's <c>outbound.max-bytes</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1024 or more than 1 GiB (the range of
@@ -221,9 +223,9 @@ public sealed class HubClientOptions
     /// The deepest JSON nesting the client takes from the server, the message itself counting as one level (as the
     /// hub's <c>max-depth</c> counts). A deeper message is dropped as unreadable, as one that is not JSON is, and
     /// logged as a warning; the connection carries on, and a call whose reply it was fails with
-    /// <see cref="TimeoutException"/>. Default 64, the hub's own limit. Raising it lets deeper data through to code
-    /// that walks it recursively (Newtonsoft.Json's serializer, <see cref="JToken.ToString()"/>), which deep enough
-    /// data makes overflow the stack, ending the process.
+    /// <see cref="TimeoutException"/>. Default 64, the hub's own default <c>max-depth</c>. Raising it lets deeper data
+    /// through to code that walks it recursively (Newtonsoft.Json's serializer, <see cref="JToken.ToString()"/>), which
+    /// deep enough data makes overflow the stack, ending the process.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxDepth

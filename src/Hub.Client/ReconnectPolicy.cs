@@ -37,9 +37,9 @@ public sealed class ReconnectPolicy
     public static ReconnectPolicy Disabled => new() { Enabled = false };
 
     /// <summary>
-    /// <see langword="true"/> (the default) to reconnect automatically; <see langword="false"/> to stop for good when
-    /// the connection ends (calls then fail with <see cref="HubConnectionException"/> and <see cref="HubClient.Closed"/>
-    /// completes).
+    /// <see langword="true"/> to reconnect automatically; <see langword="false"/> to stop for good when the connection
+    /// ends (calls then fail with <see cref="HubConnectionException"/> and <see cref="HubClient.Closed"/> completes).
+    /// Default <see langword="true"/>.
     /// </summary>
     public bool Enabled { get; set; } = true;
 
@@ -74,8 +74,8 @@ public sealed class ReconnectPolicy
     }
 
     /// <summary>
-    /// The fraction of each delay that is random: 0.5 (the default) waits between half the delay and all of it; 0
-    /// waits exactly the delay.
+    /// The fraction of each delay that is random: 0.5 waits between half the delay and all of it; 0 waits exactly the
+    /// delay. Default 0.5.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not from 0 to 1.</exception>
     public double Jitter
@@ -88,7 +88,7 @@ public sealed class ReconnectPolicy
 
     /// <summary>
     /// How many attempts in a row may fail before the client gives up (state
-    /// <see cref="HubConnectionState.Disconnected"/>); <see langword="null"/> (the default) never gives up.
+    /// <see cref="HubConnectionState.Disconnected"/>); <see langword="null"/> never gives up. Default <see langword="null"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int? MaxAttempts
@@ -101,7 +101,7 @@ public sealed class ReconnectPolicy
 
     /// <summary>
     /// How long the client may go on trying after the connection is lost before it gives up: no attempt is started
-    /// that would begin later. <see langword="null"/> (the default) means no limit.
+    /// that would begin later. <see langword="null"/> means no limit. Default <see langword="null"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public TimeSpan? MaxElapsed

@@ -9,10 +9,10 @@ namespace Hub.Host.Configuration;
 /// </summary>
 public sealed class HubAuthOptions
 {
-    /// <summary>Refuse anonymous connections with 401. Default false: anonymous callers see only open methods and topics.</summary>
+    /// <summary>Refuse anonymous connections with 401. Default <see langword="false"/>: anonymous callers see only open methods and topics.</summary>
     public bool RequireUser { get; set; }
 
-    /// <summary>The ASP.NET Core authentication scheme connections are authenticated with. Default: the built-in JWT bearer scheme, <c>Hub</c>.</summary>
+    /// <summary>The ASP.NET Core authentication scheme connections are authenticated with. Default <c>Hub</c>, the built-in JWT bearer scheme.</summary>
     public string Scheme { get; set; } = HubAuthentication.Scheme;
 
     /// <summary>Expected token issuer (<c>iss</c>). Default <c>hub</c>.</summary>
@@ -27,13 +27,13 @@ public sealed class HubAuthOptions
     /// </summary>
     public string? SigningKey { get; set; }
 
-    /// <summary>A file whose contents are the signing key (for secrets mounted as files). Used when <see cref="SigningKey"/> is empty.</summary>
+    /// <summary>A file whose contents are the signing key (for secrets mounted as files). Used when <see cref="SigningKey"/> is empty. Default: none.</summary>
     public string? SigningKeyFile { get; set; }
 
     /// <summary>
     /// Where the development key is kept when neither <see cref="SigningKey"/> nor <see cref="SigningKeyFile"/> is set:
     /// a random key, created on first use in a file only the user can read, and shared by the hubs and token
-    /// commands of that user. Default: <c>hub/signing-key</c> in the user's application data
+    /// commands of that user. Default: none, and then <c>hub/signing-key</c> in the user's application data
     /// (<c>~/.config/hub/signing-key</c> on Linux, <c>%APPDATA%\hub\signing-key</c> on Windows).
     /// </summary>
     public string? DevelopmentKeyFile { get; set; }

@@ -11,7 +11,7 @@ public sealed class HubClusterOptions
     /// <summary>Address the cluster transport binds to. Default <c>127.0.0.1</c>.</summary>
     public string Hostname { get; set; } = "127.0.0.1";
 
-    /// <summary>Address other nodes use to reach this one (in containers, the service name). Default: <see cref="Hostname"/>.</summary>
+    /// <summary>Address other nodes use to reach this one (in containers, the service name). Default: none, and then <see cref="Hostname"/>.</summary>
     public string? PublicHostname { get; set; }
 
     /// <summary>Cluster transport port; 0 picks a free one (fine for a single node). Default 0.</summary>

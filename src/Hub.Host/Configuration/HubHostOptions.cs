@@ -67,7 +67,7 @@ public sealed class HubHostOptions : IValidatableObject
     [Range(1, int.MaxValue)]
     public int MaxConcurrentHttpRequests { get; set; } = 10_000;
 
-    /// <summary>Serve the demo methods and topics of PROTOCOL.md section 11. Default true (the runnable host only).</summary>
+    /// <summary>Serve the demo methods and topics of PROTOCOL.md section 11. Default <see langword="true"/> (the runnable host only).</summary>
     public bool Demo { get; set; } = true;
 
     /// <summary>

@@ -1,4 +1,4 @@
-namespace Hub.Serialization;
+namespace Hub.Cluster;
 
 /// <summary>
 /// Marks a message that crosses nodes. Every such type is bound to <see cref="HubMessageSerializer"/> in

@@ -11,7 +11,7 @@ using Newtonsoft.Json.Linq;
 
 namespace Hub.Tests.Cluster;
 
-/// <summary>Every message that crosses nodes is bound to Hub's serializer (with the shipped cluster.hocon) and round-trips.</summary>
+/// <summary>Every message that crosses nodes is bound to Hub's serializer (with the shipped hub.hocon and cluster.hocon) and round-trips.</summary>
 public sealed class HubMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly Config ClusterConfig = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }")

@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Hub.Auth;
+using Hub.Cluster;
 using Hub.Connections;
 using Hub.Protocol;
-using Hub.Serialization;
 using Newtonsoft.Json.Linq;
 
 namespace Hub;

@@ -1,13 +1,12 @@
 using System.Collections.Frozen;
 using System.Security.Claims;
 using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Hub.Auth;
+using Hub.Cluster;
 using Hub.Connections;
 using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
-using Hub.Serialization;
 using Hub.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -45,8 +44,8 @@ internal sealed class HubRuntime : IHub, IExtension
         Serializer = JsonSerializer.Create(builder.SerializerSettings);
         _topics = builder.Topics.ToFrozenDictionary(t => t.Name, t => t.Access, StringComparer.Ordinal);
         _topicNames = [.. builder.Topics.Select(t => t.Name).Order(StringComparer.Ordinal)];
-        _mediator = DistributedPubSub.Get(system).Mediator;
-        var origin = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress.Uid;
+        _mediator = PubSubBridge.Mediator(system);
+        var origin = TopicPublisher.Origin(system);
         _publishers = builder.Topics.ToFrozenDictionary(t => t.Name, t => new TopicPublisher(system, _mediator, t.Name, origin, AskTimeout), StringComparer.Ordinal);
 
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);

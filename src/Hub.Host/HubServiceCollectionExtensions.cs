@@ -92,7 +92,7 @@ public static class HubServiceCollectionExtensions
                 .AddStartup((system, _) =>
                 {
                     var clusterLog = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Hub.Host.Cluster");
-                    var address = Cluster.Get(system).SelfAddress.ToString();
+                    var address = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
                     if (certificate is null)
                     {
                         HubClusterLog.TlsOff(clusterLog, address);
@@ -105,7 +105,7 @@ public static class HubServiceCollectionExtensions
                     if (options.Cluster.Seeds.Length == 0)
                     {
                         // No seeds: this node forms a cluster of its own, so one command runs a working hub.
-                        var cluster = Cluster.Get(system);
+                        var cluster = Akka.Cluster.Cluster.Get(system);
                         cluster.Join(cluster.SelfAddress);
                     }
 

@@ -3,10 +3,10 @@ using System.Security.Claims;
 using Akka.Actor;
 using Akka.Event;
 using Hub.Auth;
+using Hub.Cluster;
 using Hub.Diagnostics;
 using Hub.Methods;
 using Hub.Protocol;
-using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 

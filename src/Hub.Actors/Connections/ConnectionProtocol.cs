@@ -1,6 +1,6 @@
 using Newtonsoft.Json.Linq;
 using Hub.Protocol;
-using Hub.Serialization;
+using Hub.Cluster;
 
 namespace Hub.Connections;
 

@@ -40,7 +40,7 @@ internal static class HubMetrics
 
     private static readonly ErrorCodeTags Codes = new(MaxErrorCodes);
 
-    private static ImmutableArray<Cluster> _clusters = [];
+    private static ImmutableArray<Akka.Cluster.Cluster> _clusters = [];
 
     private static readonly UpDownCounter<long> ConnectionsActive = Meter.CreateUpDownCounter<long>(
         "hub.connections.active", "{connection}", "Open connections (HTTP requests included while they are served), by transport.");
@@ -141,7 +141,7 @@ internal static class HubMetrics
     /// <summary>Reports <paramref name="system"/>'s cluster view in <c>hub.cluster.members</c> until it terminates.</summary>
     public static void TrackCluster(ActorSystem system)
     {
-        var cluster = Cluster.Get(system);
+        var cluster = Akka.Cluster.Cluster.Get(system);
         ImmutableInterlocked.Update(ref _clusters, list => list.Add(cluster));
         system.RegisterOnTermination(() => ImmutableInterlocked.Update(ref _clusters, list => list.Remove(cluster)));
     }

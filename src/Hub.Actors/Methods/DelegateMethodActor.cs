@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Hub.Auth;
+using Hub.Cluster;
 using Hub.Protocol;
-using Hub.Serialization;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Methods;

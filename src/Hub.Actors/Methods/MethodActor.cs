@@ -1,6 +1,6 @@
 using Akka.Actor;
+using Hub.Cluster;
 using Hub.Protocol;
-using Hub.Serialization;
 
 namespace Hub.Methods;
 

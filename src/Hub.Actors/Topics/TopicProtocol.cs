@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Hub.Serialization;
+using Hub.Cluster;
 
 namespace Hub.Topics;
 

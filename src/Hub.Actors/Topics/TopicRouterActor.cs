@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.DistributedData;
 using Akka.Event;
+using Hub.Cluster;
 using Hub.Diagnostics;
 
 namespace Hub.Topics;
@@ -42,7 +43,7 @@ internal sealed class TopicRouterActor : ReceiveActor, IWithTimers
 
         // Other nodes learn of this node's subscription by gossip: a retained publication sent elsewhere before then
         // is not delivered here, and may have been stored after the first reads. Read again once gossip has spread.
-        _catchUpDelay = 3 * Context.System.Settings.Config.GetTimeSpan("akka.cluster.pub-sub.gossip-interval", TimeSpan.FromSeconds(1));
+        _catchUpDelay = 3 * PubSubBridge.GossipInterval(Context.System);
 
         Receive<TopicProtocol.Deliver>(OnDeliver);
         Receive<TopicProtocol.Subscribe>(OnSubscribe);
@@ -74,9 +75,6 @@ internal sealed class TopicRouterActor : ReceiveActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
-    /// <summary>The DistributedPubSub topic behind a Hub topic.</summary>
-    public static string ClusterTopic(string topic) => "hub:" + topic;
 
     /// <summary>
     /// A router for <paramref name="topic"/>; a subscription may hold <paramref name="maxHeld"/> deliveries while its
@@ -136,7 +134,7 @@ internal sealed class TopicRouterActor : ReceiveActor, IWithTimers
                 // The mediator takes this actor's messages in order, so a Subscribe sent after an Unsubscribe wins.
                 _awaitingAck.Add((subscribe.Connection, member));
                 _state = ClusterState.Subscribing;
-                _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Subscribe(ClusterTopic(_topic), Self));
+                PubSubBridge.Join(_mediator, _topic, Self);
                 break;
         }
     }
@@ -217,7 +215,7 @@ internal sealed class TopicRouterActor : ReceiveActor, IWithTimers
         {
             _state = ClusterState.None;
             Timers.Cancel(CatchUpTimer);
-            _mediator.Tell(new Akka.Cluster.Tools.PublishSubscribe.Unsubscribe(ClusterTopic(_topic), Self));
+            PubSubBridge.Leave(_mediator, _topic, Self);
         }
     }
 

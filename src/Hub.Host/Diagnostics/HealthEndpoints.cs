@@ -20,7 +20,7 @@ internal static class HealthEndpoints
             }
 
             var runtime = holder.Ready.Result;
-            var status = Cluster.Get(runtime.System).SelfMember.Status;
+            var status = Akka.Cluster.Cluster.Get(runtime.System).SelfMember.Status;
             return status == MemberStatus.Up && !runtime.IsDraining
                 ? Results.Text("ready")
                 : Results.Text(runtime.IsDraining ? "shutting down" : "member " + status, statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Hub.Cluster;
 using Hub.Tests.Support;
 using Hub.Topics;
 
@@ -21,7 +22,7 @@ public sealed class TopicManagerActorTests(ITestOutputHelper output) : ClusterTe
 
         manager.Tell(new TopicProtocol.Subscribe(topic, connection.Ref));
         Assert.Equal(topic, (await connection.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max)).Topic);
-        Mediator.Tell(new Publish(TopicRouterActor.ClusterTopic(topic), new TopicProtocol.Deliver(topic, "{}"u8.ToArray())));
+        Mediator.Tell(new Publish(PubSubBridge.ClusterTopic(topic), new TopicProtocol.Deliver(topic, "{}"u8.ToArray())));
 
         Assert.Equal(topic, (await connection.ExpectMsgAsync<TopicProtocol.Deliver>(Waits.Max)).Topic);
     }
@@ -49,7 +50,7 @@ public sealed class TopicManagerActorTests(ITestOutputHelper output) : ClusterTe
         await plain.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max);
         await escaped.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max);
 
-        Mediator.Tell(new Publish(TopicRouterActor.ClusterTopic("a b"), new TopicProtocol.Deliver("a b", "{}"u8.ToArray())));
+        Mediator.Tell(new Publish(PubSubBridge.ClusterTopic("a b"), new TopicProtocol.Deliver("a b", "{}"u8.ToArray())));
 
         await plain.ExpectMsgAsync<TopicProtocol.Deliver>(Waits.Max);
         await escaped.ExpectNoMsgAsync(Waits.Quiet);

@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Hub.Cluster;
 using Hub.Tests.Support;
 using Hub.Topics;
 
@@ -66,7 +67,7 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
         var router = Sys.ActorOf(TopicRouterActor.Props("prices", Mediator));
         var connection = await SubscribeAsync(router);
 
-        Mediator.Tell(new Publish(TopicRouterActor.ClusterTopic("news"), new TopicProtocol.Deliver("news", Frame)));
+        Mediator.Tell(new Publish(PubSubBridge.ClusterTopic("news"), new TopicProtocol.Deliver("news", Frame)));
 
         await connection.ExpectNoMsgAsync(Waits.Quiet);
     }
@@ -101,7 +102,7 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
         router.Tell(new TopicProtocol.Subscribe("prices", second.Ref));
         await second.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max);
 
-        Assert.Equal(TopicRouterActor.ClusterTopic("prices"), subscribe.Topic);
+        Assert.Equal(PubSubBridge.ClusterTopic("prices"), subscribe.Topic);
         Assert.Equal(router, subscribe.Ref);
         await mediator.ExpectNoMsgAsync(Waits.Quiet);
     }
@@ -116,7 +117,7 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
         router.Tell(new TopicProtocol.Unsubscribe("prices", connection.Ref));
 
         var unsubscribe = await mediator.ExpectMsgAsync<Unsubscribe>(Waits.Max);
-        Assert.Equal(TopicRouterActor.ClusterTopic("prices"), unsubscribe.Topic);
+        Assert.Equal(PubSubBridge.ClusterTopic("prices"), unsubscribe.Topic);
         Assert.Equal(router, unsubscribe.Ref);
     }
 
@@ -130,7 +131,7 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
         Sys.Stop(connection.Ref);
 
         var unsubscribe = await mediator.ExpectMsgAsync<Unsubscribe>(Waits.Max);
-        Assert.Equal(TopicRouterActor.ClusterTopic("prices"), unsubscribe.Topic);
+        Assert.Equal(PubSubBridge.ClusterTopic("prices"), unsubscribe.Topic);
     }
 
     [Fact]
@@ -290,7 +291,7 @@ public sealed class TopicRouterActorTests(ITestOutputHelper output) : ClusterTes
     }
 
     private void Publish(byte[] frame) =>
-        Mediator.Tell(new Publish(TopicRouterActor.ClusterTopic("prices"), new TopicProtocol.Deliver("prices", frame)));
+        Mediator.Tell(new Publish(PubSubBridge.ClusterTopic("prices"), new TopicProtocol.Deliver("prices", frame)));
 
     /// <summary>Subscribes a new probe through the real mediator; the subscription is effective once Subscribed arrived.</summary>
     private async Task<Akka.TestKit.TestProbe> SubscribeAsync(IActorRef router)

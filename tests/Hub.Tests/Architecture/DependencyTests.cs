@@ -60,7 +60,7 @@ public sealed class DependencyTests
         Assert.Contains(Client.GetReferencedAssemblies(), a => a.Name == Protocol.GetName().Name);
     }
 
-    private static IEnumerable<Type> UsedTypes(Type type)
+    internal static IEnumerable<Type> UsedTypes(Type type)
     {
         const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
         var types = new List<Type?> { type.BaseType };

@@ -1,5 +1,5 @@
+using Hub.Cluster;
 using Hub.Host.Configuration;
-using Hub.Serialization;
 using Hub.Tests.Support;
 
 namespace Hub.Tests.Cluster;

@@ -2,11 +2,11 @@ using System.Security.Claims;
 using Akka.Actor;
 using Akka.Configuration;
 using Hub.Auth;
+using Hub.Cluster;
 using Hub.Connections;
 using Hub.Host.Configuration;
 using Hub.Methods;
 using Hub.Protocol;
-using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 

@@ -1,17 +1,17 @@
 using System.Security.Claims;
 using Akka.Actor;
 using Akka.Configuration;
+using Hub.Cluster;
 using Hub.Connections;
 using Hub.Host.Configuration;
 using Hub.Methods;
 using Hub.Protocol;
-using Hub.Serialization;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Tests.Cluster;
 
-/// <summary>Every message that crosses nodes is bound to Hub's serializer (with the shipped cluster.hocon) and round-trips.</summary>
+/// <summary>Every message that crosses nodes is bound to Hub's serializer (with the shipped hub.hocon and cluster.hocon) and round-trips.</summary>
 public sealed class HubMessageSerializerTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly Config ClusterConfig = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }")

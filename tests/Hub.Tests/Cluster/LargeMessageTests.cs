@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.DistributedData;
+using Hub.Cluster;
 using Hub.Tests.Support;
-using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Tests.Cluster;

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Hub.Methods;
+using Hub.Cluster;
 using Hub.Tests.Auth;
 using Hub.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Hub.Serialization;
+namespace Hub.Cluster;
 
 /// <summary>
 /// A buffer writer that keeps nothing and counts what is written to it, so a JSON tree's encoded size can be known

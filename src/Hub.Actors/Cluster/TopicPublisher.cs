@@ -1,7 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Hub.Topics;
 
-namespace Hub.Topics;
+namespace Hub.Cluster;
 
 /// <summary>
 /// Publishes one topic's notifications from this node, in the order they are given: the one place that stamps a
@@ -15,10 +16,13 @@ namespace Hub.Topics;
 internal sealed class TopicPublisher(ActorSystem system, IActorRef mediator, string topic, int origin, TimeSpan storeTimeout)
 {
     private readonly Lock _lock = new();
-    private readonly string _clusterTopic = TopicRouterActor.ClusterTopic(topic);
+    private readonly string _clusterTopic = PubSubBridge.ClusterTopic(topic);
     private Queue<Pending>? _waiting;
     private bool _storing;
     private long _lastStamp;
+
+    /// <summary>This node's incarnation (its cluster uid), the origin of its publications.</summary>
+    public static int Origin(ActorSystem system) => Akka.Cluster.Cluster.Get(system).SelfUniqueAddress.Uid;
 
     /// <summary>
     /// Sends <paramref name="frame"/> to the topic's subscribers on every node, after storing it as the retained

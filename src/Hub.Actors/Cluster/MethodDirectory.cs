@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using Akka.Actor;
 using Hub.Auth;
 
-namespace Hub.Methods;
+namespace Hub.Cluster;
 
 /// <summary>
 /// Where each method of the whole cluster is served: an immutable snapshot the registry actor replaces whenever

@@ -1,6 +1,6 @@
 using Akka.Actor;
 
-namespace Hub.Serialization;
+namespace Hub.Cluster;
 
 /// <summary>Makes <see cref="ClusterPayload"/> one per actor system, created on first use from its configuration.</summary>
 internal sealed class ClusterPayloadExtension : ExtensionIdProvider<ClusterPayload>

@@ -1,4 +1,4 @@
-namespace Hub.Methods;
+namespace Hub.Cluster;
 
 /// <summary>
 /// One method as a node publishes it to the others: its name exactly as registered, its own timeout (null for the

@@ -4,7 +4,7 @@ using Akka.DistributedData;
 using Akka.Event;
 using Hub.Auth;
 
-namespace Hub.Methods;
+namespace Hub.Cluster;
 
 /// <summary>
 /// Publishes this node's methods to the cluster and keeps the cluster-wide <see cref="MethodDirectory"/>.
@@ -20,7 +20,7 @@ internal sealed class MethodRegistryActor : ReceiveActor
     // read nor overwrite it.
     public static readonly LWWDictionaryKey<string, NodeMethods> Key = new("hub-method-directory");
 
-    private readonly Cluster _cluster = Cluster.Get(Context.System);
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HubRuntime _runtime;

@@ -10,7 +10,7 @@ using Hub.Protocol;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
-namespace Hub.Serialization;
+namespace Hub.Cluster;
 
 /// <summary>
 /// Hub's own wire format for messages between nodes: compact binary with a one-letter manifest per type. JSON

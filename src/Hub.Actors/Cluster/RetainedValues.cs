@@ -1,8 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
+using Hub.Topics;
 
-namespace Hub.Topics;
+namespace Hub.Cluster;
 
 /// <summary>
 /// Retained values live in Akka.DistributedData, one last-writer-wins register per topic, so they are
@@ -25,7 +26,7 @@ internal static class RetainedValues
     public static async Task StoreAsync(ActorSystem system, string topic, byte[]? encoded, long stamp, TimeSpan timeout)
     {
         var replicator = DistributedData.Get(system).Replicator;
-        var self = Cluster.Get(system).SelfUniqueAddress;
+        var self = Akka.Cluster.Cluster.Get(system).SelfUniqueAddress;
         var value = encoded ?? [];
         var written = new LWWRegister<byte[]>(self, value, stamp);
 

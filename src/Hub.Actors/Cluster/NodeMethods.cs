@@ -1,6 +1,5 @@
-using Hub.Serialization;
 
-namespace Hub.Methods;
+namespace Hub.Cluster;
 
 /// <summary>
 /// The methods one node serves, sorted by name: its entry in the cluster's method registry (Akka.DistributedData),

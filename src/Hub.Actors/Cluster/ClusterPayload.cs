@@ -4,12 +4,11 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Remote;
 using Hub.Auth;
-using Hub.Connections;
 using Hub.Methods;
 using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
-namespace Hub.Serialization;
+namespace Hub.Cluster;
 
 /// <summary>
 /// The one rule for what may cross between nodes: a Hub message, serialized, must fit Akka.Remote's frame

@@ -18,6 +18,9 @@ public static class HubHost
     /// </summary>
     public const int DownedExitCode = 75;
 
+    /// <summary>Where the hub listens when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
     /// <summary>
     /// Runs <paramref name="app"/> until it stops, and returns the process exit code: <see cref="DownedExitCode"/>
     /// when the node stopped because the cluster downed it, else 0.
@@ -41,7 +44,7 @@ public static class HubHost
     /// <summary>
     /// Builds the hub application: configuration (appsettings.json, <c>HUB_*</c> variables, command line), the demo
     /// service unless <c>Hub:Demo</c> is false, <paramref name="configure"/>'s methods and topics, and the endpoints.
-    /// Listens on <c>http://127.0.0.1:8080</c> unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.
+    /// Listens on <see cref="DefaultUrl"/> unless <c>--urls</c> or <c>ASPNETCORE_URLS</c> says otherwise.
     /// </summary>
     public static WebApplication Build(string[] args, Action<HubBuilder>? configure = null, Action<WebApplicationBuilder>? customize = null)
     {
@@ -50,7 +53,7 @@ public static class HubHost
         builder.Configuration.AddCommandLine(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:8080");
+            builder.WebHost.UseUrls(DefaultUrl);
         }
 
         customize?.Invoke(builder);

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Hub.Tests.Support;
 
 namespace Hub.Tests.Compose;
 
@@ -25,7 +26,7 @@ public sealed partial class ComposeCluster : IAsyncLifetime
     private static readonly TimeSpan BuildWithin = TimeSpan.FromMinutes(20);
     private static readonly TimeSpan CommandWithin = TimeSpan.FromMinutes(2);
     private readonly Dictionary<string, string> _containers = new(StringComparer.Ordinal);
-    private readonly string _root = FindRepositoryRoot();
+    private readonly string _root = RepositoryRoot.Path;
     private bool _started;
 
     /// <summary>The compose project name: <c>hubtest</c> and a random suffix.</summary>
@@ -259,18 +260,5 @@ public sealed partial class ComposeCluster : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "docker-compose.yml")) && File.Exists(Path.Combine(directory.FullName, "Hub.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} holds docker-compose.yml.");
     }
 }

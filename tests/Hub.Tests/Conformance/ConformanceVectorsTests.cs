@@ -1,4 +1,5 @@
 using Xunit;
+using Hub.Tests.Support;
 
 namespace Hub.Tests.Conformance;
 
@@ -37,7 +38,7 @@ public sealed class ConformanceVectorsTests
     [InlineData(ConformanceVectors.SequencesFile)]
     public void Vector_file_equals_shared_copy_byte_for_byte_or_passes_without_shared_folder(string file)
     {
-        var repositoryRoot = FindRepositoryRoot();
+        var repositoryRoot = RepositoryRoot.Path;
         var sharedFolder = Path.GetFullPath(Path.Combine(repositoryRoot, "..", "shared", "conformance"));
         if (!Directory.Exists(sharedFolder))
         {
@@ -53,18 +54,5 @@ public sealed class ConformanceVectorsTests
         Assert.True(
             sharedBytes.AsSpan().SequenceEqual(localBytes),
             $"{local} ({localBytes.Length} B) differs from {shared} ({sharedBytes.Length} B) at byte {sharedBytes.AsSpan().CommonPrefixLength(localBytes)}: copy the shared file over it.");
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Hub.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} holds Hub.sln.");
     }
 }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Hub.Host;
 using Hub.Host.Configuration;
 using Microsoft.Extensions.Configuration;
+using Hub.Tests.Support;
 
 namespace Hub.Tests.Deployment;
 
@@ -25,7 +26,7 @@ public sealed class ComposeFileTests
 
     private static readonly string[] RequiredClusterVariables = ["HUB_HOSTNAME", "HUB_PORT", "HUB_PUBLIC_HOSTNAME", "HUB_SEEDS"];
     private static readonly string[] ExpectedHubs = ["hub1", "hub2", "hub3"];
-    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
+    private static readonly Lazy<string> Root = new(() => RepositoryRoot.Path);
     private static readonly Lazy<Dictionary<string, object?>> Compose = new(() => ComposeYaml.Parse(ReadText(ComposeFile)));
     private static readonly Lazy<List<HaproxySection>> Balancer = new(() => HaproxySection.Parse(ReadText(BalancerFile)));
 
@@ -528,18 +529,5 @@ public sealed class ComposeFileTests
         var path = Path.Combine(Root.Value, relativePath);
         Assert.True(File.Exists(path), $"{relativePath} does not exist at the repository root {Root.Value}.");
         return File.ReadAllText(path);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Hub.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} holds Hub.sln.");
     }
 }

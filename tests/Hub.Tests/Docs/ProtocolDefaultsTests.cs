@@ -1,3 +1,4 @@
+using Hub.Cluster;
 using System.Text.RegularExpressions;
 using Hub.Host.Configuration;
 using Hub.Tests.Support;
@@ -61,7 +62,7 @@ public sealed partial class ProtocolDefaultsTests
         else if (setting.StartsWith("derived from `Hub:MaxMessageBytes`", StringComparison.Ordinal))
         {
             expected = $"{HubConfig.ReencodingGrowth} x `Hub:MaxMessageBytes` + {Size(HubConfig.FrameHeadroomBytes)} " +
-                $"({Count(HubConfig.ClusterFrameBytes(HostDefaults.MaxMessageBytes))} bytes), less 16 KiB for Akka's envelope";
+                $"({Count(HubConfig.ClusterFrameBytes(HostDefaults.MaxMessageBytes))} bytes), less {Size(ClusterPayload.EnvelopeReserveBytes)} for Akka's envelope";
         }
         else
         {

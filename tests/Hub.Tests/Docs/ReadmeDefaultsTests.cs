@@ -1,3 +1,4 @@
+using Hub.Cluster;
 using Hub.Client;
 using Hub.Host.Configuration;
 using Hub.Host.Transport;
@@ -56,7 +57,7 @@ public sealed class ReadmeDefaultsTests
             ["data Kestrel reads ahead of a connection the hub is not reading"] = (Size(InboundBudget.TransportReadAheadBytes), null),
             ["authentication"] = (HostDefaults.Auth.RequireUser ? "anonymous refused" : "anonymous allowed", null),
             ["a message between nodes (derived from `Hub:MaxMessageBytes`)"] =
-                ($"{HubConfig.ReencodingGrowth} x {Size(HostDefaults.MaxMessageBytes)} + {Size(HubConfig.FrameHeadroomBytes)} frame, less 16 KiB envelope", null),
+                ($"{HubConfig.ReencodingGrowth} x {Size(HostDefaults.MaxMessageBytes)} + {Size(HubConfig.FrameHeadroomBytes)} frame, less {Size(ClusterPayload.EnvelopeReserveBytes)} envelope", null),
         };
 
         var rows = MarkdownTables.Find(Readme, "## Limits and failure behaviour", "limit", "default", "past it");
@@ -102,6 +103,7 @@ public sealed class ReadmeDefaultsTests
             $"{Mebibytes(HostDefaults.MaxInboundBytes + (1000L * InboundBudget.TransportReadAheadBytes))} for 1,000 connections with the defaults",
             $"a message over {Size(ClientDefaults.MaxMessageBytes)} (`MaxMessageBytes`)",
             $"one nested deeper than {Count(ClientDefaults.MaxDepth)} (`MaxDepth`)",
+            $"# the hub on {Hub.Host.HubHost.DefaultUrl}, demo methods and topics",
             $"more than {Count(ClientDefaults.HandlerQueueCapacity)} notifications waiting for one subscription handler",
         ];
 

@@ -80,7 +80,7 @@ public sealed partial class HubClient
             && !envelope.ContainsKey("method")
             && envelope["id"] is null or { Type: JTokenType.Null }
             && envelope["error"] is JObject error
-            && ToRpcException(error) is { Code: JsonRpcErrorCodes.InvalidRequest } invalid)
+            && HubRpcException.FromError(JsonRpcError.Read(error)) is { Code: JsonRpcErrorCodes.InvalidRequest } invalid)
         {
             refusal = invalid;
         }
@@ -118,7 +118,7 @@ public sealed partial class HubClient
             {
                 if (envelope["error"] is JObject error)
                 {
-                    call.TrySetException(ToRpcException(error));
+                    call.TrySetException(HubRpcException.FromError(JsonRpcError.Read(error)));
                 }
                 else
                 {
@@ -131,14 +131,5 @@ public sealed partial class HubClient
 
         // Any other reply (to a call cancelled or timed out, unknown id, id null) matches no waiting call: dropped.
         HubClientLog.IgnoredReply(_logger, connection.Endpoint, envelope["id"]?.ToString(Formatting.None) ?? "none");
-    }
-
-    private static HubRpcException ToRpcException(JObject error)
-    {
-        var code = error["code"] is JValue { Type: JTokenType.Integer, Value: long number } && number is >= int.MinValue and <= int.MaxValue
-            ? (int)number
-            : JsonRpcErrorCodes.InternalError;
-        var message = error["message"] is JValue { Type: JTokenType.String, Value: string text } ? text : "";
-        return HubRpcException.FromError(new JsonRpcError(code, message, error["data"]));
     }
 }

@@ -25,6 +25,20 @@ internal sealed record JsonRpcError(int Code, string Message, JToken? Data = nul
 
     public static JsonRpcError ServerShuttingDown { get; } = Standard(JsonRpcErrorCodes.ServerShuttingDown, null);
 
+    /// <summary>
+    /// An <c>error</c> member as a peer sent it, never thrown on: a code that is not an int (missing, a fraction, an
+    /// integer of any size) reads as <c>-32603</c>, a message that is not a string as empty.
+    /// </summary>
+    public static JsonRpcError Read(JToken error)
+    {
+        var member = error as JObject;
+        var code = member?["code"] is JValue { Value: long c } && c is >= int.MinValue and <= int.MaxValue
+            ? (int)c
+            : JsonRpcErrorCodes.InternalError;
+        var text = member?["message"] is JValue { Type: JTokenType.String } m ? (string)m! : string.Empty;
+        return new JsonRpcError(code, text, member?["data"]);
+    }
+
     private static JsonRpcError Standard(int code, string? reason) =>
         new(code, JsonRpcErrorCodes.MessageOf(code), reason is null ? null : new JValue(reason));
 }

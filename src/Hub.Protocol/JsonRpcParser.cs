@@ -205,12 +205,7 @@ internal static class JsonRpcParser
         {
             if (Error is not null)
             {
-                // A code that is not an int (a fraction, or an integer of any size) is read like a missing one, never thrown on.
-                var code = Error is JObject e && e["code"] is JValue { Value: long c } && c is >= int.MinValue and <= int.MaxValue
-                    ? (int)c
-                    : JsonRpcErrorCodes.InternalError;
-                var text = Error is JObject e2 && e2["message"] is JValue { Type: JTokenType.String } m ? (string)m! : string.Empty;
-                return new JsonRpcClientReply(id, null, new JsonRpcError(code, text, (Error as JObject)?["data"]));
+                return new JsonRpcClientReply(id, null, JsonRpcError.Read(Error));
             }
 
             return new JsonRpcClientReply(id, Result, null);

@@ -24,42 +24,15 @@ public sealed class LargeMessageTests
     public async Task Notification_of_200_000_bytes_published_by_a_client_reaches_subscribers_on_every_node()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
-        // From the publisher's node: it must know every subscription.
-        await PubSubWarmUp.RunAsync(cluster.C, subscribers);
-        await using var publisher = await RawSocket.ConnectAsync(cluster.C.WebSocketUri);
-        var big = Filler(200_000);
-
-        var reply = await publisher.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"publish\",\"params\":[\"bench\",{\"big\":\"" + big + "\"}],\"id\":1}");
-
-        Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":1}", reply);
-        foreach (var subscriber in subscribers)
-        {
-            Assert.Equal("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"big\":\"" + big + "\"}}", await subscriber.ReceiveAsync());
-        }
-
-        await TestCluster.DisposeAllAsync(subscribers);
+        await PublishedReachesEveryNodeAsync(cluster, cluster.C, Filler(200_000));
     }
 
     [Fact]
     public async Task Notification_in_a_message_of_the_configured_maximum_reaches_subscribers_on_every_node()
     {
         await using var cluster = await TestCluster.StartAsync();
-        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
-        // From the publisher's node: it must know every subscription.
-        await PubSubWarmUp.RunAsync(cluster.B, subscribers);
-        await using var publisher = await RawSocket.ConnectAsync(cluster.B.WebSocketUri);
-        var (message, big) = Sized("{\"jsonrpc\":\"2.0\",\"method\":\"publish\",\"params\":[\"bench\",{\"big\":\"", "\"}],\"id\":1}", MiB);
-
-        var reply = await publisher.CallAsync(message);
-
-        Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":1}", reply);
-        foreach (var subscriber in subscribers)
-        {
-            Assert.Equal("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"big\":\"" + big + "\"}}", await subscriber.ReceiveAsync());
-        }
-
-        await TestCluster.DisposeAllAsync(subscribers);
+        var (_, big) = Sized("{\"jsonrpc\":\"2.0\",\"method\":\"publish\",\"params\":[\"bench\",{\"big\":\"", "\"}],\"id\":1}", MiB);
+        await PublishedReachesEveryNodeAsync(cluster, cluster.B, big);
     }
 
     [Fact]
@@ -166,21 +139,7 @@ public sealed class LargeMessageTests
     public async Task Notification_of_3_MiB_crosses_when_the_message_limit_is_raised_to_4_MiB()
     {
         await using var cluster = await TestCluster.StartAsync(extraSettings: new Dictionary<string, string?> { ["Hub:MaxMessageBytes"] = (4 * MiB).ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
-        // From the publisher's node: it must know every subscription.
-        await PubSubWarmUp.RunAsync(cluster.C, subscribers);
-        await using var publisher = await RawSocket.ConnectAsync(cluster.C.WebSocketUri);
-        var big = Filler(3 * MiB);
-
-        var reply = await publisher.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"publish\",\"params\":[\"bench\",{\"big\":\"" + big + "\"}],\"id\":1}");
-
-        Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":1}", reply);
-        foreach (var subscriber in subscribers)
-        {
-            Assert.Equal("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"big\":\"" + big + "\"}}", await subscriber.ReceiveAsync());
-        }
-
-        await TestCluster.DisposeAllAsync(subscribers);
+        await PublishedReachesEveryNodeAsync(cluster, cluster.C, Filler(3 * MiB));
     }
 
     [Fact]
@@ -295,6 +254,25 @@ public sealed class LargeMessageTests
     }
 
     /// <summary>A message of exactly <paramref name="size"/> bytes: <paramref name="prefix"/>, filler, <paramref name="suffix"/>; and the filler.</summary>
+    /// <summary>Publishes <c>{"big": filler}</c> to <c>bench</c> from <paramref name="node"/>, and sees it reach a subscriber on every node.</summary>
+    private static async Task PublishedReachesEveryNodeAsync(TestCluster cluster, TestHub node, string big)
+    {
+        var subscribers = await cluster.SubscribeOnEveryNodeAsync();
+        // From the publisher's node: it must know every subscription.
+        await PubSubWarmUp.RunAsync(node, subscribers);
+        await using var publisher = await RawSocket.ConnectAsync(node.WebSocketUri);
+
+        var reply = await publisher.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"publish\",\"params\":[\"bench\",{\"big\":\"" + big + "\"}],\"id\":1}");
+
+        Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":true,\"id\":1}", reply);
+        foreach (var subscriber in subscribers)
+        {
+            Assert.Equal("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":{\"big\":\"" + big + "\"}}", await subscriber.ReceiveAsync());
+        }
+
+        await TestCluster.DisposeAllAsync(subscribers);
+    }
+
     private static (string Message, string Filler) Sized(string prefix, string suffix, int size)
     {
         var filler = Filler(size - prefix.Length - suffix.Length);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Hub;
 
 /// <summary>
@@ -41,26 +43,25 @@ public static class JsonRpcErrorCodes
     /// <summary>-32004 (Hub): the node is shutting down and takes no new calls; a reconnect reaches another.</summary>
     public const int ServerShuttingDown = -32004;
 
+    // Each of the protocol's own codes with the fixed message PROTOCOL.md section 4 gives it: the one list of them.
+    private static readonly FrozenDictionary<int, string> Messages = new Dictionary<int, string>
+    {
+        [ParseError] = "Parse error",
+        [InvalidRequest] = "Invalid Request",
+        [MethodNotFound] = "Method not found",
+        [InvalidParams] = "Invalid params",
+        [InternalError] = "Internal error",
+        [RequestTimedOut] = "Request timed out",
+        [TooManyRequests] = "Too many requests",
+        [MethodUnavailable] = "Method unavailable",
+        [ServerShuttingDown] = "Server shutting down",
+    }.ToFrozenDictionary();
+
     /// <summary>Every code above, the protocol's own.</summary>
-    internal static readonly int[] Standard =
-    [
-        ParseError, InvalidRequest, MethodNotFound, InvalidParams, InternalError,
-        RequestTimedOut, TooManyRequests, MethodUnavailable, ServerShuttingDown,
-    ];
+    internal static IEnumerable<int> Standard => Messages.Keys;
 
     /// <summary>The fixed message PROTOCOL.md section 4 gives each of the protocol's own codes.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is not one of them.</exception>
-    internal static string MessageOf(int code) => code switch
-    {
-        ParseError => "Parse error",
-        InvalidRequest => "Invalid Request",
-        MethodNotFound => "Method not found",
-        InvalidParams => "Invalid params",
-        InternalError => "Internal error",
-        RequestTimedOut => "Request timed out",
-        TooManyRequests => "Too many requests",
-        MethodUnavailable => "Method unavailable",
-        ServerShuttingDown => "Server shutting down",
-        _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
-    };
+    internal static string MessageOf(int code) =>
+        Messages.TryGetValue(code, out var message) ? message : throw new ArgumentOutOfRangeException(nameof(code), code, null);
 }

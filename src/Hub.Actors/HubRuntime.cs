@@ -121,16 +121,16 @@ internal sealed class HubRuntime : IHub, IExtension
     public bool IsTopic(string name, HubUser user) => _topics.TryGetValue(name, out var access) && access.Allows(user);
 
     /// <summary>
-    /// <c>get_methods</c>: built-ins in protocol order, then the methods of the whole cluster sorted; over HTTP without
-    /// the connection built-ins.
+    /// <c>get_methods</c>: the connection's <paramref name="builtIns"/> (in protocol order), then the methods of the whole
+    /// cluster <paramref name="user"/> may call, sorted.
     /// </summary>
-    public IEnumerable<string> MethodNames(bool http, HubUser user)
+    public IEnumerable<string> MethodNames(IEnumerable<string> builtIns, HubUser user)
     {
         var directory = Directory;
         var visible = directory.Names.Where(name => _methods.TryGetValue(name, out var local)
             ? local.Access.Allows(user)
             : directory.Lists(name, user));
-        return (http ? HubBuilder.BuiltIns.Take(2) : HubBuilder.BuiltIns).Concat(visible);
+        return builtIns.Concat(visible);
     }
 
     /// <summary>Creates the actor of a new connection.</summary>

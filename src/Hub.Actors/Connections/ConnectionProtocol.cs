@@ -13,9 +13,6 @@ internal static class ConnectionProtocol
     /// <summary>The client closed, or the transport ended the connection (it has already closed the socket).</summary>
     public sealed record InboundCompleted(Exception? Cause);
 
-    /// <summary>The <see cref="ConnectionWriter"/> ended: all frames written after a completion, or the socket failed.</summary>
-    public sealed record WriterStopped(Exception? Cause);
-
     /// <summary>Server-to-client call (PROTOCOL.md section 7); answered with <see cref="ClientAnswered"/>.</summary>
     public sealed record CallClient(string Method, JToken? Params) : IClusterMessage;
 

@@ -64,7 +64,10 @@ internal sealed class ConnectionsActor : ReceiveActor, IWithTimers
 
         var id = ++_nextId;
         var connectionId = (open.IsHttp ? "http-" : "ws-") + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var child = Context.ActorOf(ConnectionActor.Props(connectionId, open.User, open.IsHttp, open.Transport, _runtime), connectionId);
+        var props = open.IsHttp
+            ? HttpConnectionActor.Props(connectionId, open.User, open.Transport, _runtime)
+            : WebSocketConnectionActor.Props(connectionId, open.User, open.Transport, _runtime);
+        var child = Context.ActorOf(props, connectionId);
         Context.Watch(child);
         Sender.Tell(new Opened(connectionId, child));
     }

@@ -2,7 +2,7 @@ namespace Hub.Connections;
 
 /// <summary>
 /// The socket side of one connection, implemented by the host (WebSocket or HTTP). Only the connection's
-/// <see cref="ConnectionWriter"/> calls <see cref="SendAsync"/>, one frame at a time.
+/// <see cref="Outbound"/> uses it: it alone calls <see cref="SendAsync"/>, one frame at a time.
 /// </summary>
 internal interface IConnectionTransport
 {

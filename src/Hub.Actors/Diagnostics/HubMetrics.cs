@@ -35,8 +35,11 @@ internal static class HubMetrics
 
     private static readonly Meter Meter = new(MeterName, typeof(HubMetrics).Assembly.GetName().Version?.ToString());
 
-    private static readonly KeyValuePair<string, object?> WebSocket = new("transport", "ws");
-    private static readonly KeyValuePair<string, object?> Http = new("transport", "http");
+    /// <summary>The tag of connections over WebSocket.</summary>
+    public static readonly KeyValuePair<string, object?> WebSocket = new("transport", "ws");
+
+    /// <summary>The tag of connections over HTTP.</summary>
+    public static readonly KeyValuePair<string, object?> Http = new("transport", "http");
 
     private static readonly ErrorCodeTags Codes = new(MaxErrorCodes);
 
@@ -83,14 +86,13 @@ internal static class HubMetrics
     private static readonly ObservableGauge<int> UnreachableMembers = Meter.CreateObservableGauge(
         "hub.cluster.members.unreachable", () => ObserveMembers(unreachable: true), "{member}", "Cluster members this node's failure detector marks unreachable.");
 
-    public static void ConnectionOpened(bool http)
+    public static void ConnectionOpened(KeyValuePair<string, object?> transport)
     {
-        var transport = http ? Http : WebSocket;
         ConnectionsActive.Add(1, transport);
         ConnectionsOpened.Add(1, transport);
     }
 
-    public static void ConnectionClosed(bool http) => ConnectionsActive.Add(-1, http ? Http : WebSocket);
+    public static void ConnectionClosed(KeyValuePair<string, object?> transport) => ConnectionsActive.Add(-1, transport);
 
     /// <summary>Counts a call; <paramref name="method"/> must already be bounded (a known name or <see cref="UnknownMethod"/>).</summary>
     public static void Call(string method, string outcome) =>

@@ -186,7 +186,7 @@ internal sealed class TopicRouterActor : ReceiveActor, IWithTimers
             if (_members.TryGetValue(connection, out var current) && current == member)
             {
                 // Told before what the member held goes out: the connection queues the retained value and the reply
-                // when it reads this, and only then lets the held deliveries through (SubscriberGate).
+                // when it reads this, and only then lets the held deliveries through (Outbound.Subscription).
                 connection.Tell(new TopicProtocol.Subscribed(_topic, member.Given, retained?.Frame));
                 member.Join(retained);
             }

@@ -3,7 +3,7 @@ using Hub.Connections;
 
 namespace Hub.Host.Transport;
 
-/// <summary>One accepted WebSocket, as the connection's <see cref="Hub.Connections.ConnectionWriter"/> writes to it.</summary>
+/// <summary>One accepted WebSocket, as the connection's <see cref="Hub.Connections.Outbound"/> writes to it.</summary>
 internal sealed class WebSocketTransport(WebSocket socket) : IConnectionTransport
 {
     /// <summary>How long a close handshake may wait (behind a send blocked by a slow reader) before the socket is aborted.</summary>

@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.Event;
 using Hub.Auth;
 using Hub.Protocol;
-using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Connections;
@@ -12,22 +11,22 @@ namespace Hub.Connections;
 /// Authentication while connected: the user's expiry closes the connection with 1008 "authentication expired",
 /// unless the client sends a fresh token with the built-in <c>login</c>, which re-checks every subscription.
 /// </summary>
-internal sealed partial class ConnectionActor
+internal sealed partial class WebSocketConnectionActor
 {
     private const string ExpiryTimer = "authentication-expiry";
 
     private void ScheduleExpiry()
     {
         Timers.Cancel(ExpiryTimer);
-        if (_user.ExpiresAt is { } expires && !_isHttp)
+        if (User.ExpiresAt is { } expires)
         {
             var left = expires - DateTimeOffset.UtcNow;
             Timers.StartSingleTimer(ExpiryTimer, AuthenticationExpired.Instance, left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
     }
 
-    /// <summary><c>login</c>: <c>["TOKEN"]</c> or <c>{"token":"TOKEN"}</c>.</summary>
-    private void Login(RequestId? id, JToken? parameters, BatchReply? batch, int slot)
+    /// <summary><c>login</c>: <c>["TOKEN"]</c> or <c>{"token":"TOKEN"}</c>; answered once the token is checked.</summary>
+    private BuiltIn Login(JToken? parameters, ReplyTo replyTo)
     {
         var token = parameters switch
         {
@@ -37,49 +36,46 @@ internal sealed partial class ConnectionActor
         };
         if (string.IsNullOrEmpty(token))
         {
-            AnswerError(id, batch, slot, JsonRpcError.InvalidParams("expected [token] or {\"token\": token}"));
-            return;
+            return Refuse(replyTo, JsonRpcError.InvalidParams("expected [token] or {\"token\": token}"));
         }
 
-        var key = ++_nextCallKey;
-        _inFlight[key] = new InFlight(id, batch, slot, null);
-        var self = Self;
-        _runtime.Authenticator!.AuthenticateAsync(token, CancellationToken.None)
-            .PipeTo(self, success: principal => new LoginChecked(key, principal), failure: _ => new LoginChecked(key, null));
+        var key = Calls.Hold(replyTo);
+        Runtime.Authenticator!.AuthenticateAsync(token, CancellationToken.None)
+            .PipeTo(Self, success: principal => new LoginChecked(key, principal), failure: _ => new LoginChecked(key, null));
+        return BuiltIn.CountedLater;
     }
 
     private void OnLoginChecked(LoginChecked checkedLogin)
     {
-        if (!_inFlight.Remove(checkedLogin.CallKey, out var call))
+        if (!Calls.Release(checkedLogin.CallKey, out var replyTo))
         {
             return;
         }
 
-        CountCall(LoginMethod, call.Id, checkedLogin.Principal is null ? JsonRpcErrorCodes.InvalidParams : 0);
+        CallMetrics.Answered(CallMetrics.LoginMethod, replyTo.Id, checkedLogin.Principal is null ? JsonRpcErrorCodes.InvalidParams : 0);
         if (checkedLogin.Principal is null)
         {
             // The token is never logged; the user learns only that it was refused.
-            AnswerError(call.Id, call.Batch, call.Slot, JsonRpcError.InvalidParams("the token is not valid"));
+            Calls.AnswerError(replyTo, JsonRpcError.InvalidParams("the token is not valid"));
             CloseIfDrained();
             return;
         }
 
-        _user = new HubUser(checkedLogin.Principal);
-        _caller = _caller with { User = _user };
+        Caller = Caller with { User = new HubUser(checkedLogin.Principal) };
         ScheduleExpiry();
 
         // Subscriptions the new user may not have are dropped, and the reply names them.
-        var dropped = _subscriptions.Keys.Where(topic => !_runtime.IsTopic(topic, _user)).ToList();
+        var dropped = _subscriptions.Keys.Where(topic => !Runtime.IsTopic(topic, User)).ToList();
         foreach (var topic in dropped)
         {
             EndSubscription(topic);
         }
 
-        _log.Info("Connection {ConnectionId} logged in as {User}", _connectionId, _user.Name ?? "(no name)");
-        AnswerResult(call.Id, call.Batch, call.Slot, new JObject
+        Log.Info("Connection {ConnectionId} logged in as {User}", ConnectionId, User.Name ?? "(no name)");
+        Calls.AnswerResult(replyTo, new JObject
         {
-            ["user"] = _user.Name,
-            ["permissions"] = new JArray(_user.Permissions),
+            ["user"] = User.Name,
+            ["permissions"] = new JArray(User.Permissions),
             ["dropped"] = new JArray(dropped),
         });
         CloseIfDrained();

@@ -219,9 +219,12 @@ internal sealed class CallDispatcher
         CallMetrics.Dispatched(method, replyTo.Id);
         var started = InFlightCalls.InFlight.Now;
         var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        _calls.Add(key, new InFlightCalls.InFlight(replyTo, node, method, started, deadline));
+
+        // A method on this node writes the reply of a request outside a batch itself: no hop through this mailbox.
+        var direct = node is null && replyTo is { Id: not null, Batch: null } && _owner.DirectReplies is { } outbound ? new DirectReply(outbound) : null;
+        _calls.Add(key, new InFlightCalls.InFlight(replyTo, node, method, started, deadline, direct));
         ScheduleSweep(deadline);
-        _calls.Run(actor, new MethodProtocol.Invoke(key, replyTo.Id, method, parameters, caller, timeout), sequential, _self);
+        _calls.Run(actor, new MethodProtocol.Invoke(key, replyTo.Id, method, parameters, caller, timeout, direct), sequential, _self);
     }
 
     private BuiltIn TryBuiltIn(string method, JToken? parameters, ReplyTo replyTo)
@@ -296,7 +299,7 @@ internal sealed class CallDispatcher
 
         _calls.RunNextSequential(_self);
         CallMetrics.Completed(call, completed.Reply);
-        if (call.ReplyTo.Id is not null && completed.Reply is not null)
+        if (call.ReplyTo.Id is not null && completed.Reply is not null && call.Direct is not { Written: true })
         {
             Answer(call.ReplyTo, completed.Reply);
         }

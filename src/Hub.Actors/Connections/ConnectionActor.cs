@@ -34,6 +34,8 @@ internal abstract class ConnectionActor : UntypedActor, IWithTimers, ICallOwner
 
     public abstract IReadOnlyList<string> BuiltInNames { get; }
 
+    public abstract Outbound? DirectReplies { get; }
+
     protected string ConnectionId { get; }
 
     protected HubRuntime Runtime { get; }

@@ -20,6 +20,9 @@ internal sealed class HttpConnectionActor(string connectionId, ClaimsPrincipal? 
 
     public override IReadOnlyList<string> BuiltInNames => Names;
 
+    // The one reply is followed by the close, which only the actor makes.
+    public override Outbound? DirectReplies => null;
+
     protected override KeyValuePair<string, object?> TransportTag => HubMetrics.Http;
 
     public static Props Props(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, HubRuntime runtime) =>

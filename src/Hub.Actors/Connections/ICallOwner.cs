@@ -13,6 +13,12 @@ internal interface ICallOwner
     /// <summary>The built-ins <c>get_methods</c> lists on this kind of connection, in protocol order.</summary>
     IReadOnlyList<string> BuiltInNames { get; }
 
+    /// <summary>
+    /// Where a method on this node may write its reply at once (<see cref="DirectReply"/>); null when every reply must
+    /// pass through the connection (HTTP closes after its one reply).
+    /// </summary>
+    Outbound? DirectReplies { get; }
+
     /// <summary>Runs a built-in of this kind of connection other than <c>get_methods</c> and <c>get_topics</c>.</summary>
     BuiltIn TryBuiltIn(string method, JToken? parameters, ReplyTo replyTo);
 

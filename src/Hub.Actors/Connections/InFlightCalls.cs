@@ -77,7 +77,10 @@ internal sealed class InFlightCalls
         }
     }
 
-    /// <summary>Removes and returns the calls past their deadline; <paramref name="next"/> is the earliest deadline left (long.MaxValue: none).</summary>
+    /// <summary>
+    /// Removes and returns the calls past their deadline; <paramref name="next"/> is the earliest deadline left
+    /// (long.MaxValue: none). A call whose method wrote its reply directly stays: its completion is on its way.
+    /// </summary>
     public List<InFlight>? TakeExpired(long now, out long next)
     {
         next = long.MaxValue;
@@ -86,7 +89,10 @@ internal sealed class InFlightCalls
         {
             if (call.Deadline <= now)
             {
-                (expired ??= []).Add(key);
+                if (call.Direct?.TryTake() ?? true)
+                {
+                    (expired ??= []).Add(key);
+                }
             }
             else
             {
@@ -107,9 +113,10 @@ internal sealed class InFlightCalls
     /// <summary>
     /// A call awaiting its reply. <see cref="Method"/> (the metrics tag; null for one the connection answers itself)
     /// and <see cref="Started"/> time it, and past <see cref="Deadline"/> (Stopwatch timestamps both) it is answered
-    /// <c>-32001</c>; <see cref="Node"/> is the node serving it when not this one.
+    /// <c>-32001</c>; <see cref="Node"/> is the node serving it when not this one; <see cref="Direct"/>, when the method
+    /// may write its reply itself.
     /// </summary>
-    public readonly record struct InFlight(ReplyTo ReplyTo, Address? Node = null, string? Method = null, long Started = 0, long Deadline = long.MaxValue)
+    public readonly record struct InFlight(ReplyTo ReplyTo, Address? Node = null, string? Method = null, long Started = 0, long Deadline = long.MaxValue, DirectReply? Direct = null)
     {
         /// <summary>A call answered by the connection itself once something it waits for arrives: no deadline, not timed.</summary>
         public static InFlight Held(ReplyTo replyTo) => new(replyTo);

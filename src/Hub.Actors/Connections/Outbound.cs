@@ -72,6 +72,18 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
     /// </summary>
     public bool TrySend(byte[] frame) => TryEnqueue(frame, inline: true);
 
+    /// <summary>
+    /// Queues a frame from a thread other than the connection's (a method writing its reply directly), after what is
+    /// queued; past the limits the owner is told <see cref="Overflowed"/>, as for a delivery.
+    /// </summary>
+    public void SendFromElsewhere(byte[] frame)
+    {
+        if (!TryEnqueue(frame, inline: true))
+        {
+            Overflow();
+        }
+    }
+
     /// <summary>A new subscription to <paramref name="topic"/>, holding its frames until <see cref="Subscription.Open"/>.</summary>
     public Subscription Subscribe(string topic) => new(this, topic);
 
@@ -137,7 +149,8 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
             return true;
         }
 
-        if (QueuedMessages + 1 > _maxMessages || QueuedBytes + frame.Length > maxBytes)
+        // Once a frame was refused nothing more is taken: the client must not see what came after a frame it lost.
+        if (_overflowed || QueuedMessages + 1 > _maxMessages || QueuedBytes + frame.Length > maxBytes)
         {
             return false;
         }

@@ -27,6 +27,8 @@ internal sealed partial class WebSocketConnectionActor : ConnectionActor
 
     public override IReadOnlyList<string> BuiltInNames => HubBuilder.BuiltIns;
 
+    public override Outbound? DirectReplies => Outbound;
+
     protected override KeyValuePair<string, object?> TransportTag => HubMetrics.WebSocket;
 
     private HubUser User => Caller.User;

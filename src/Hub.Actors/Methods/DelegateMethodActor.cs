@@ -28,7 +28,7 @@ internal sealed class DelegateMethodActor : ReceiveActor
             // Checked here, on the node that serves the method, whoever routed the call (PROTOCOL.md section 8).
             if (!access.Allows(call.Caller.User))
             {
-                replyTo.Tell(_payload.Completed(replyTo, call, MethodReply.Error(call, JsonRpcError.MethodNotFound)));
+                MethodReply.Answer(_payload, replyTo, call, MethodReply.Error(call, JsonRpcError.MethodNotFound));
                 return;
             }
 
@@ -72,14 +72,14 @@ internal sealed class DelegateMethodActor : ReceiveActor
         {
             var reply = _replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
             timeout?.Dispose();
-            replyTo.Tell(_payload.Completed(replyTo, call, reply));
+            MethodReply.Answer(_payload, replyTo, call, reply);
             return;
         }
 
         if (pending.IsCompletedSuccessfully)
         {
             timeout?.Dispose();
-            replyTo.Tell(_payload.Completed(replyTo, call, _replies.Succeeded(call, pending.Result)));
+            MethodReply.Answer(_payload, replyTo, call, _replies.Succeeded(call, pending.Result));
             return;
         }
 
@@ -106,6 +106,6 @@ internal sealed class DelegateMethodActor : ReceiveActor
             timeout?.Dispose();
         }
 
-        replyTo.Tell(_payload.Completed(replyTo, call, reply));
+        MethodReply.Answer(_payload, replyTo, call, reply);
     }
 }

@@ -44,7 +44,7 @@ public abstract class MethodActor : ReceiveActor
         var runtime = HubRuntime.Get(Context.System);
         if (runtime.TryGetMethod(invoke.Method, out var target) && !target.Access.Allows(invoke.Caller.User))
         {
-            replyTo.Tell(_payload.Completed(replyTo, invoke, MethodReply.Error(invoke, JsonRpcError.MethodNotFound)));
+            MethodReply.Answer(_payload, replyTo, invoke, MethodReply.Error(invoke, JsonRpcError.MethodNotFound));
             return;
         }
 
@@ -65,7 +65,7 @@ public abstract class MethodActor : ReceiveActor
             reply = runtime.Replies.Failed(invoke, ex, timedOut, restarting: crash is not null);
         }
 
-        replyTo.Tell(_payload.Completed(replyTo, invoke, reply));
+        MethodReply.Answer(_payload, replyTo, invoke, reply);
         if (crash is not null)
         {
             // Logged above with the call it failed; HubGuardianStrategy restarts the actor without logging it again.

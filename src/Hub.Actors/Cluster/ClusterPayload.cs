@@ -24,6 +24,13 @@ internal sealed class ClusterPayload : IExtension
     /// <summary>Room left in a frame for Akka.Remote's envelope (recipient and sender paths, manifest, sequence numbers).</summary>
     public const long EnvelopeReserveBytes = 16 * 1024;
 
+    /// <summary>
+    /// How much a client's JSON may grow when the hub writes it again (the params of a routed call, published data):
+    /// at most 4.4 times, for an array of numbers such as <c>1e20</c>, which the protocol's number form writes as 21
+    /// digits (PROTOCOL.md section 2); escapes grow less (U+2028, 3 bytes, becomes <c>\u2028</c>, 6).
+    /// </summary>
+    public const int ReencodingGrowth = 5;
+
     /// <summary>Akka.Remote's own default frame limit, when nothing sets one.</summary>
     private const long AkkaDefaultFrameBytes = 128_000;
 
@@ -71,9 +78,19 @@ internal sealed class ClusterPayload : IExtension
         }
     }
 
-    /// <summary>The <c>-32602</c> to answer a call to <paramref name="method"/> on another node that cannot get there, or null when it can.</summary>
-    public JsonRpcError? RefuseRoutedCall(RequestId? id, string method, JToken? parameters, MethodProtocol.Caller caller)
+    /// <summary>
+    /// The <c>-32602</c> to answer a call to <paramref name="method"/> on another node that cannot get there, or null
+    /// when it can. Its id, method and params came in a frame of <paramref name="frameBytes"/>, and written again grow at
+    /// most <see cref="ReencodingGrowth"/> times: a call from a frame small enough for that is not measured (measuring
+    /// encodes the params once more).
+    /// </summary>
+    public JsonRpcError? RefuseRoutedCall(RequestId? id, string method, JToken? parameters, MethodProtocol.Caller caller, long frameBytes)
     {
+        if (FixedBytes + (frameBytes * ReencodingGrowth) + Utf8(caller.ConnectionId) + User(caller.User) <= Limit)
+        {
+            return null;
+        }
+
         var size = SizeOfRoutedCall(id, method, parameters, caller);
         if (size <= Limit)
         {

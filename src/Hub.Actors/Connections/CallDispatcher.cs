@@ -38,6 +38,9 @@ internal sealed class CallDispatcher
     private bool _watchingNodes;
     private bool _draining;
 
+    // The length of the frame being dispatched: it bounds what its calls carry to another node.
+    private int _frameBytes;
+
     public CallDispatcher(ICallOwner owner, HubRuntime runtime, IActorRef self, ITimerScheduler timers, ActorSystem system, ILoggingAdapter log)
     {
         _owner = owner;
@@ -64,6 +67,7 @@ internal sealed class CallDispatcher
     public bool OnFrame(ReadOnlyMemory<byte> utf8, string connectionId)
     {
         _log.Debug("Frame of {Size} B from {ConnectionId}", utf8.Length, connectionId);
+        _frameBytes = utf8.Length;
         switch (JsonRpcParser.Parse(utf8.Span, _settings.MaxDepth, _settings.MaxBatch))
         {
             case ParsedFrame.Rejected rejected:
@@ -208,7 +212,7 @@ internal sealed class CallDispatcher
         }
 
         // A call that cannot reach the serving node is answered now, not left to time out.
-        if (node is not null && _payload.RefuseRoutedCall(replyTo.Id, method, parameters, caller) is { } tooLarge)
+        if (node is not null && _payload.RefuseRoutedCall(replyTo.Id, method, parameters, caller, _frameBytes) is { } tooLarge)
         {
             Refuse(method, replyTo, tooLarge);
             return;

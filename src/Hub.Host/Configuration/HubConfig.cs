@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Hub.Cluster;
 using Microsoft.Extensions.Configuration;
 
 namespace Hub.Host.Configuration;
@@ -6,13 +7,6 @@ namespace Hub.Host.Configuration;
 /// <summary>Builds the HOCON the host adds to the files: <c>hocon/cluster.hocon</c>, and engine settings from configuration.</summary>
 internal static class HubConfig
 {
-    /// <summary>
-    /// How much a client's JSON may grow when the hub writes it again (the params of a routed call, published data):
-    /// at most 4.4 times, for an array of numbers such as <c>1e20</c>, which the protocol's number form writes as 21
-    /// digits (PROTOCOL.md section 2); escapes grow less (U+2028, 3 bytes, becomes <c>\u2028</c>, 6).
-    /// </summary>
-    public const int ReencodingGrowth = 5;
-
     /// <summary>Room in a frame besides the JSON: the caller's claims, names and ids, and Akka's envelope. 256 KiB.</summary>
     public const long FrameHeadroomBytes = 256 * 1024;
 
@@ -22,7 +16,7 @@ internal static class HubConfig
     /// accepts from a client crosses to the others whole. DotNetty takes an <see cref="int"/>, so at most 2 GiB - 1.
     /// </summary>
     public static long ClusterFrameBytes(long maxMessageBytes) =>
-        Math.Min(int.MaxValue, (maxMessageBytes * ReencodingGrowth) + FrameHeadroomBytes);
+        Math.Min(int.MaxValue, (maxMessageBytes * ClusterPayload.ReencodingGrowth) + FrameHeadroomBytes);
 
     /// <summary>Remoting settings derived from the host's: the frame limit of <see cref="ClusterFrameBytes"/>.</summary>
     public static Config Remoting(long maxMessageBytes) =>

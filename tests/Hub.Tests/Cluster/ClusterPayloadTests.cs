@@ -67,7 +67,7 @@ public sealed class ClusterPayloadTests : Akka.TestKit.Xunit2.TestKit
     {
         var caller = new MethodProtocol.Caller("ws-7", Alice, TestActor);
 
-        var error = EventFilter.Warning(contains: "Call to echo from ws-7 refused").ExpectOne(() => Payload.RefuseRoutedCall(RequestId.FromString("a"), "echo", new JArray(new string('x', (int)Frame)), caller));
+        var error = EventFilter.Warning(contains: "Call to echo from ws-7 refused").ExpectOne(() => Payload.RefuseRoutedCall(RequestId.FromString("a"), "echo", new JArray(new string('x', (int)Frame)), caller, frameBytes: Frame));
 
         Assert.NotNull(error);
         Assert.Equal(-32602, error.Code);
@@ -77,7 +77,27 @@ public sealed class ClusterPayloadTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Routed_call_within_the_limit_is_not_refused()
     {
-        Assert.Null(Payload.RefuseRoutedCall(RequestId.FromString("a"), "echo", new JArray(new string('x', 1000)), new MethodProtocol.Caller("ws-7", Alice, TestActor)));
+        Assert.Null(Payload.RefuseRoutedCall(RequestId.FromString("a"), "echo", new JArray(new string('x', 1000)), new MethodProtocol.Caller("ws-7", Alice, TestActor), frameBytes: 1100));
+    }
+
+    [Fact]
+    public void Routed_call_from_a_frame_that_could_grow_past_the_limit_is_measured_and_passes_when_it_did_not()
+    {
+        // 20,000 B of frame could grow to 100,000 B, past the limit; the params written again are about 1 KB.
+        Assert.Null(Payload.RefuseRoutedCall(RequestId.FromString("a"), "echo", new JArray(new string('x', 1000)), new MethodProtocol.Caller("ws-7", Alice, TestActor), frameBytes: 20_000));
+    }
+
+    [Fact]
+    public void Routed_call_whose_params_grow_past_the_limit_when_written_again_is_refused()
+    {
+        // 1e20 is 4 bytes in the frame and 21 digits written again (PROTOCOL.md section 2): 4.4 times.
+        var count = (int)(Frame / 20);
+        var text = "[" + string.Join(',', Enumerable.Repeat("1e20", count)) + "]";
+        var parameters = Hub.Protocol.JsonRpcParser.Parse(System.Text.Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"method\":\"echo\",\"params\":" + text + ",\"id\":\"a\"}"), 64, 10) is Hub.Protocol.ParsedFrame.Single { Message: Hub.Protocol.JsonRpcRequest request } ? request.Params : null;
+
+        var error = EventFilter.Warning(contains: "Call to echo from ws-7 refused").ExpectOne(() => Payload.RefuseRoutedCall(RequestId.FromString("a"), "echo", parameters, new MethodProtocol.Caller("ws-7", Alice, TestActor), frameBytes: text.Length + 50));
+
+        Assert.NotNull(error);
     }
 
     [Fact]

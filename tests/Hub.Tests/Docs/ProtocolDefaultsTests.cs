@@ -61,7 +61,7 @@ public sealed partial class ProtocolDefaultsTests
         }
         else if (setting.StartsWith("derived from `Hub:MaxMessageBytes`", StringComparison.Ordinal))
         {
-            expected = $"{HubConfig.ReencodingGrowth} x `Hub:MaxMessageBytes` + {Size(HubConfig.FrameHeadroomBytes)} " +
+            expected = $"{ClusterPayload.ReencodingGrowth} x `Hub:MaxMessageBytes` + {Size(HubConfig.FrameHeadroomBytes)} " +
                 $"({Count(HubConfig.ClusterFrameBytes(HostDefaults.MaxMessageBytes))} bytes), less {Size(ClusterPayload.EnvelopeReserveBytes)} for Akka's envelope";
         }
         else

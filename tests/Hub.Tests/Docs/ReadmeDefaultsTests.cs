@@ -57,7 +57,7 @@ public sealed class ReadmeDefaultsTests
             ["data Kestrel reads ahead of a connection the hub is not reading"] = (Size(InboundBudget.TransportReadAheadBytes), null),
             ["authentication"] = (HostDefaults.Auth.RequireUser ? "anonymous refused" : "anonymous allowed", null),
             ["a message between nodes (derived from `Hub:MaxMessageBytes`)"] =
-                ($"{HubConfig.ReencodingGrowth} x {Size(HostDefaults.MaxMessageBytes)} + {Size(HubConfig.FrameHeadroomBytes)} frame, less {Size(ClusterPayload.EnvelopeReserveBytes)} envelope", null),
+                ($"{ClusterPayload.ReencodingGrowth} x {Size(HostDefaults.MaxMessageBytes)} + {Size(HubConfig.FrameHeadroomBytes)} frame, less {Size(ClusterPayload.EnvelopeReserveBytes)} envelope", null),
         };
 
         var rows = MarkdownTables.Find(Readme, "## Limits and failure behaviour", "limit", "default", "past it");

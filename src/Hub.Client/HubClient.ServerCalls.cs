@@ -1,3 +1,4 @@
+using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Client;
@@ -62,16 +63,15 @@ public sealed partial class HubClient
         };
     }
 
-    private void ServeServerCall(ClientConnection connection, string method, JToken? parameters, JToken id) =>
+    private void ServeServerCall(ClientConnection connection, string method, JToken? parameters, RequestId id) =>
         _ = Task.Run(() => ServeAsync(connection, method, parameters, id));
 
-    private async Task ServeAsync(ClientConnection connection, string method, JToken? parameters, JToken id)
+    private async Task ServeAsync(ClientConnection connection, string method, JToken? parameters, RequestId id)
     {
-        var serializer = CreateSerializer();
         byte[] reply;
         if (!_serverMethods.TryGetValue(method, out var handler))
         {
-            reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.MethodNotFound, JsonRpcErrorCodes.MessageOf(JsonRpcErrorCodes.MethodNotFound), data: null);
+            reply = JsonRpcEncoder.Failure(id, JsonRpcError.MethodNotFound);
         }
         else
         {
@@ -80,16 +80,18 @@ public sealed partial class HubClient
                 var pending = handler(parameters)
                     ?? throw new InvalidOperationException($"The handler of '{method}' returned a null Task; to answer null, return (object?)null from a synchronous handler.");
                 var result = await pending.ConfigureAwait(false);
-                reply = MessageWriter.Result(serializer, id, MessageWriter.ToToken(serializer, result));
+                var serializer = CreateSerializer();
+                reply = JsonRpcEncoder.Success(id, OutgoingMessages.ToToken(serializer, result));
             }
             catch (HubRpcException e)
             {
-                reply = MessageWriter.Error(serializer, id, e.Code, e.Message, e.ErrorData);
+                reply = Failure(method, id, e);
             }
             catch (Exception e)
             {
+                // Whatever the handler threw, or a result JSON cannot hold (NaN, a lone surrogate).
                 ReportHandlerError(method, e);
-                reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.InternalError, JsonRpcErrorCodes.MessageOf(JsonRpcErrorCodes.InternalError), data: null);
+                reply = JsonRpcEncoder.Failure(id, JsonRpcError.InternalError);
             }
         }
 
@@ -101,6 +103,21 @@ public sealed partial class HubClient
         catch (HubConnectionException)
         {
             // The connection ended while the handler ran: there is nobody left to answer.
+        }
+    }
+
+    /// <summary>The reply to a handler's <see cref="HubRpcException"/>: its code, message and data, or -32603 when JSON cannot hold them.</summary>
+    private byte[] Failure(string method, RequestId id, HubRpcException exception)
+    {
+        try
+        {
+            var data = exception.ErrorData is null ? null : OutgoingMessages.ToToken(CreateSerializer(), exception.ErrorData);
+            return JsonRpcEncoder.Failure(id, new JsonRpcError(exception.Code, exception.Message, data));
+        }
+        catch (Exception e) when (e is ArgumentException or JsonWriteException)
+        {
+            ReportHandlerError(method, e);
+            return JsonRpcEncoder.Failure(id, JsonRpcError.InternalError);
         }
     }
 }

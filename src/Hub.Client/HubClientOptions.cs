@@ -247,9 +247,11 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// Newtonsoft.Json settings used to turn params and handler results into JSON and replies and notification data
-    /// into .NET types. Default: <c>new JsonSerializerSettings()</c>. Whatever these say, replies are read with
-    /// <see cref="DateParseHandling.None"/> (a string that looks like a date stays a string until a typed conversion
-    /// asks for a date) and <see cref="FloatParseHandling.Double"/>, and messages are written without indentation.
+    /// into .NET types. Default: <c>new JsonSerializerSettings()</c>. Whatever these say, the server's messages are
+    /// read as the hub reads JSON (strictly; a string that looks like a date stays a string until a typed conversion
+    /// asks for a date; integers of any size exactly, other numbers as doubles), and messages are written as the hub
+    /// writes them (PROTOCOL.md section 2: compact, numbers in ECMAScript form); values JSON has no type for (dates,
+    /// GUIDs, time spans, URIs, bytes) are written as these settings write them.
     /// </summary>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
     public JsonSerializerSettings SerializerSettings

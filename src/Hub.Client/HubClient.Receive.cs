@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using Hub.Protocol;
+using Hub.Protocol.Diagnostics;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Client;
@@ -96,6 +97,6 @@ public sealed partial class HubClient
         }
 
         // Any other reply (to a call cancelled or timed out, unknown id, id null) matches no waiting call: dropped.
-        HubClientLog.IgnoredReply(_logger, connection.Endpoint, id.ToString());
+        HubClientLog.IgnoredReply(_logger, connection.Endpoint, LogText.Of(id));
     }
 }

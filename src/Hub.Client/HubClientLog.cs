@@ -53,4 +53,7 @@ internal static partial class HubClientLog
 
     [LoggerMessage(16, LogLevel.Trace, "Ignored a message from {Endpoint} that is not a JSON-RPC 2.0 reply, notification or call: {Reason}")]
     public static partial void NotJsonRpc(ILogger logger, Uri endpoint, string reason);
+
+    [LoggerMessage(17, LogLevel.Debug, "Answered a call from {Endpoint} with -32002: {Limit} of its calls are being handled already")]
+    public static partial void TooManyServerCalls(ILogger logger, Uri endpoint, int limit);
 }

@@ -31,6 +31,7 @@ public sealed class HubClientOptions
     private TimeSpan _keepAliveTimeout = TimeSpan.FromSeconds(15);
     private int _streamBufferCapacity = 1000;
     private int _handlerQueueCapacity = 1000;
+    private int _maxServerCallsInFlight = 64;
     private long _maxMessageBytes = 8 * 1024 * 1024;
     private int _maxDepth = 64;
     private JsonSerializerSettings _serializerSettings = new();
@@ -194,6 +195,23 @@ public sealed class HubClientOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             _handlerQueueCapacity = value;
+        }
+    }
+
+    /// <summary>
+    /// How many of the server's calls to this client (see <see cref="HubClient.On(string, Func{JToken?, Task{object?}})"/>)
+    /// may be handled at once. A call past it is answered at once with -32002 <c>Too many requests</c>, as the hub
+    /// answers a client over its own limit, and runs no handler, so a server cannot make the client start work without
+    /// end. Default 64.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxServerCallsInFlight
+    {
+        get => _maxServerCallsInFlight;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxServerCallsInFlight = value;
         }
     }
 

@@ -24,9 +24,9 @@ internal static class JsonRpcParser
 
     /// <summary>
     /// Reads a frame a server sent to a client as strictly as <see cref="Parse"/> reads a client's: every message must
-    /// carry <c>"jsonrpc":"2.0"</c> (JSON-RPC 2.0 asks it of responses too), a reply exactly one of <c>result</c> and
-    /// an <c>error</c> object, and an id that is a string, a number or null (a missing one reads as null, as servers
-    /// that leave out <c>"id": null</c> send it). Integers past a <c>long</c> in values read as
+    /// carry <c>"jsonrpc":"2.0"</c> (JSON-RPC 2.0 asks it of responses too), a reply a <c>result</c> or an <c>error</c>
+    /// object (the error counts when both come, as the hub reads a client's reply), and an id that is a string, a number
+    /// or null (a missing one reads as null, as servers that leave out <c>"id": null</c> send it). Integers past a <c>long</c> in values read as
     /// <see cref="System.Numerics.BigInteger"/>, as the client's users convert them.
     /// </summary>
     public static ServerFrame ParseFromServer(ReadOnlySpan<byte> utf8, int maxDepth)

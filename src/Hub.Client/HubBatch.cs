@@ -235,7 +235,7 @@ public sealed class HubBatch
             entries = [.. _entries];
         }
 
-        return _client.SendBatchAsync(entries, _serializer, timeout, cancellationToken);
+        return _client.SendBatchAsync(entries, timeout, cancellationToken);
     }
 
     private Task<JToken>? Add(string method, JToken? parameters, bool expectsReply)

@@ -29,13 +29,18 @@ public sealed partial class HubClient
     }
 
     /// <summary>Sends a batch; <paramref name="timeout"/> <see langword="null"/> for the default.</summary>
-    internal async Task SendBatchAsync(IReadOnlyList<HubBatch.Entry> entries, JsonSerializer serializer, TimeSpan? timeout, CancellationToken cancellationToken)
+    internal async Task SendBatchAsync(IReadOnlyList<HubBatch.Entry> entries, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var calls = entries.Where(entry => entry.Reply is not null).Select(entry => entry.Reply!).ToArray();
+        long[] callIds;
+        byte[] frame;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
             ThrowIfUnusable();
+            var ids = entries.Select(entry => entry.Reply is null ? (long?)null : Interlocked.Increment(ref _lastId)).ToArray();
+            callIds = ids.OfType<long>().ToArray();
+            frame = OutgoingMessages.Batch(entries.Select((entry, i) => (entry.Method, entry.Parameters, ids[i])));
         }
         catch (Exception e)
         {
@@ -43,9 +48,6 @@ public sealed partial class HubClient
             throw;
         }
 
-        var ids = entries.Select(entry => entry.Reply is null ? (long?)null : Interlocked.Increment(ref _lastId)).ToArray();
-        var callIds = ids.OfType<long>().ToArray();
-        var frame = MessageWriter.Batch(serializer, entries.Select((entry, i) => (entry.Method, entry.Parameters, ids[i])));
         var limit = timeout ?? _defaultTimeout;
         using var deadline = limit == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(limit);
         using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);

@@ -140,7 +140,7 @@ public sealed partial class HubClient
         var array = new JArray();
         foreach (var value in values)
         {
-            array.Add(MessageWriter.ToToken(serializer, value));
+            array.Add(OutgoingMessages.ToToken(serializer, value));
         }
 
         return array;
@@ -149,7 +149,7 @@ public sealed partial class HubClient
     internal static JObject Named(JsonSerializer serializer, object namedParams)
     {
         ArgumentNullException.ThrowIfNull(namedParams);
-        return MessageWriter.ToToken(serializer, namedParams) as JObject
+        return OutgoingMessages.ToToken(serializer, namedParams) as JObject
             ?? throw new ArgumentException("Params by name must serialize to a JSON object.", nameof(namedParams));
     }
 
@@ -164,7 +164,6 @@ public sealed partial class HubClient
     }
 
     private async Task<JToken> InvokeAsync(
-        JsonSerializer serializer,
         string method,
         JToken? parameters,
         TimeSpan timeout,
@@ -176,7 +175,7 @@ public sealed partial class HubClient
         ThrowIfUnusable();
 
         var id = Interlocked.Increment(ref _lastId);
-        var frame = MessageWriter.Request(serializer, method, parameters, id);
+        var frame = OutgoingMessages.Request(method, parameters, id);
         using var deadline = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout);
         using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked?.Token ?? cancellationToken;

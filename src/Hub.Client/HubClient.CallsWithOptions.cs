@@ -27,7 +27,7 @@ public sealed partial class HubClient
     {
         var timeout = TimeoutOf(options);
         var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, parameters: null, timeout, cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(method, parameters: null, timeout, cancellationToken).ConfigureAwait(false);
         return ConvertResult<T>(serializer, result);
     }
 
@@ -55,7 +55,7 @@ public sealed partial class HubClient
     {
         var timeout = TimeoutOf(options);
         var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, Positional(serializer, positionalParams), timeout, cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(method, Positional(serializer, positionalParams), timeout, cancellationToken).ConfigureAwait(false);
         return ConvertResult<T>(serializer, result);
     }
 
@@ -84,7 +84,7 @@ public sealed partial class HubClient
     {
         var timeout = TimeoutOf(options);
         var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, Named(serializer, namedParams), timeout, cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(method, Named(serializer, namedParams), timeout, cancellationToken).ConfigureAwait(false);
         return ConvertResult<T>(serializer, result);
     }
 
@@ -107,7 +107,7 @@ public sealed partial class HubClient
     public async Task<JToken> CallAsync(HubCallOptions options, string method, CancellationToken cancellationToken = default)
     {
         var timeout = TimeoutOf(options);
-        return await InvokeAsync(CreateSerializer(), method, parameters: null, timeout, cancellationToken).ConfigureAwait(false);
+        return await InvokeAsync(method, parameters: null, timeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -132,7 +132,7 @@ public sealed partial class HubClient
     {
         var timeout = TimeoutOf(options);
         var serializer = CreateSerializer();
-        return await InvokeAsync(serializer, method, Positional(serializer, positionalParams), timeout, cancellationToken).ConfigureAwait(false);
+        return await InvokeAsync(method, Positional(serializer, positionalParams), timeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -158,7 +158,7 @@ public sealed partial class HubClient
     {
         var timeout = TimeoutOf(options);
         var serializer = CreateSerializer();
-        return await InvokeAsync(serializer, method, Named(serializer, namedParams), timeout, cancellationToken).ConfigureAwait(false);
+        return await InvokeAsync(method, Named(serializer, namedParams), timeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -185,7 +185,7 @@ public sealed partial class HubClient
         var timeout = TimeoutOf(options);
         ArgumentNullException.ThrowIfNull(method);
         var serializer = CreateSerializer();
-        var frame = MessageWriter.Request(serializer, method, Positional(serializer, positionalParams), id: null);
+        var frame = OutgoingMessages.Request(method, Positional(serializer, positionalParams), id: null);
         await SendWithoutReplyAsync(frame, timeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -212,7 +212,7 @@ public sealed partial class HubClient
         var timeout = TimeoutOf(options);
         ArgumentNullException.ThrowIfNull(method);
         var serializer = CreateSerializer();
-        var frame = MessageWriter.Request(serializer, method, Named(serializer, namedParams), id: null);
+        var frame = OutgoingMessages.Request(method, Named(serializer, namedParams), id: null);
         await SendWithoutReplyAsync(frame, timeout, cancellationToken).ConfigureAwait(false);
     }
 

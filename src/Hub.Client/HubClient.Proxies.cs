@@ -76,15 +76,14 @@ public sealed partial class HubClient
     /// <summary>The proxies' way in: params already built, result as JSON; <see langword="null"/> options for the defaults.</summary>
     internal Task<JToken> InvokeForProxyAsync(string method, Func<JsonSerializer, JToken?> parameters, HubCallOptions? options, CancellationToken cancellationToken)
     {
-        var serializer = CreateSerializer();
-        return InvokeAsync(serializer, method, parameters(serializer), options?.Timeout ?? _defaultTimeout, cancellationToken);
+        return InvokeAsync(method, parameters(CreateSerializer()), options?.Timeout ?? _defaultTimeout, cancellationToken);
     }
 
     /// <summary>The typed proxies' way in for <c>Task&lt;T&gt;</c> methods.</summary>
     internal async Task<T> InvokeForProxyAsync<T>(string method, Func<JsonSerializer, JToken?> parameters, HubCallOptions? options, CancellationToken cancellationToken)
     {
         var serializer = CreateSerializer();
-        var result = await InvokeAsync(serializer, method, parameters(serializer), options?.Timeout ?? _defaultTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await InvokeAsync(method, parameters(serializer), options?.Timeout ?? _defaultTimeout, cancellationToken).ConfigureAwait(false);
         return ConvertResult<T>(serializer, result);
     }
 }

@@ -1,17 +1,15 @@
-using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net.WebSockets;
-using System.Text;
 using Hub.Protocol;
-using Newtonsoft.Json;
+using Hub.Protocol.Diagnostics;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Client;
 
-// What the receive loop hands over: parses messages and routes replies, notifications and server calls.
+// What the receive loop hands over: reads messages with Hub.Protocol's parser and routes replies, notifications and
+// server calls.
 public sealed partial class HubClient
 {
-    private static readonly JsonLoadSettings LoadSettings = new() { LineInfoHandling = LineInfoHandling.Ignore };
-
     /// <summary>Called by a connection's receive loop with each whole message; never throws, never blocks.</summary>
     internal void HandleFrame(ClientConnection connection, WebSocketMessageType type, ReadOnlySpan<byte> frame)
     {
@@ -21,108 +19,77 @@ public sealed partial class HubClient
             return;
         }
 
-        JToken message;
-        var text = Encoding.UTF8.GetString(frame);
-        using var reader = new JsonTextReader(new StringReader(text))
+        switch (JsonRpcParser.ParseFromServer(frame, _maxDepth))
         {
-            DateParseHandling = DateParseHandling.None,
-            FloatParseHandling = FloatParseHandling.Double,
-            MaxDepth = _maxDepth,
-        };
-        try
-        {
-            message = JToken.ReadFrom(reader, LoadSettings);
-        }
-        catch (JsonReaderException) when (reader.Depth >= _maxDepth)
-        {
-            // Past the limit Newtonsoft stops at that depth (text broken at the deepest level allowed stops there too).
-            // Like the hub's -32700 for such a message: dropped, as unreadable, and the connection carries on. Code
-            // that walks a token recursively (ToString, the serializer) never sees a deeper one.
-            HubClientLog.TooDeep(_logger, connection.Endpoint, _maxDepth);
-            return;
-        }
-        catch (JsonException)
-        {
-            // Not JSON: nothing in it can be matched to a call, so there is nobody to tell.
-            HubClientLog.NotJson(_logger, connection.Endpoint, text);
-            return;
-        }
+            case ServerFrame.Unreadable { TooDeep: true }:
+                // Like the hub's -32700 for such a message: dropped, as unreadable, and the connection carries on.
+                HubClientLog.TooDeep(_logger, connection.Endpoint, _maxDepth);
+                break;
+            case ServerFrame.Unreadable unreadable:
+                // Not JSON: nothing in it can be matched to a call, so there is nobody to tell.
+                HubClientLog.NotJson(_logger, connection.Endpoint, unreadable.Reason);
+                break;
+            case ServerFrame.Batch batch:
+                foreach (var entry in batch.Entries)
+                {
+                    HandleMessage(connection, entry);
+                }
 
-        if (message is JArray batch)
-        {
-            foreach (var entry in batch)
-            {
-                HandleMessage(connection, entry);
-            }
-        }
-        else if (IsBatchRefusal(message, out var refusal))
-        {
-            if (!connection.Refusals.TryRefuse(refusal))
-            {
-                HubClientLog.IgnoredReply(_logger, connection.Endpoint, "null");
-            }
-        }
-        else
-        {
-            HandleMessage(connection, message);
+                break;
+            case ServerFrame.Single { Message: JsonRpcFailure { Id.Kind: RequestIdKind.Null, Error.Code: JsonRpcErrorCodes.InvalidRequest } refusal }:
+                // The client only sends well-formed requests with numeric ids, so a lone -32600 without an id refuses
+                // a whole batch: one over the server's limit (PROTOCOL.md section 3), or sent to a server that takes
+                // none. Inside a batch reply, such an error answers an entry, not the batch.
+                if (!connection.Refusals.TryRefuse(HubRpcException.FromError(refusal.Error)))
+                {
+                    HubClientLog.IgnoredReply(_logger, connection.Endpoint, "null");
+                }
+
+                break;
+            case ServerFrame.Single single:
+                HandleMessage(connection, single.Message);
+                break;
         }
     }
 
-    /// <summary>
-    /// A lone <c>-32600</c> error with a null (or no) id. The client only sends well-formed requests with numeric ids,
-    /// so it is the refusal of a whole batch: one over the server's limit (PROTOCOL.md section 3), or sent to a server
-    /// that takes no batches. Inside a batch reply, such an error answers an entry, not the batch.
-    /// </summary>
-    private static bool IsBatchRefusal(JToken message, [NotNullWhen(true)] out HubRpcException? refusal)
+    private void HandleMessage(ClientConnection connection, JsonRpcMessage message)
     {
-        refusal = null;
-        if (message is JObject envelope
-            && !envelope.ContainsKey("method")
-            && envelope["id"] is null or { Type: JTokenType.Null }
-            && envelope["error"] is JObject error
-            && HubRpcException.FromError(JsonRpcError.Read(error)) is { Code: JsonRpcErrorCodes.InvalidRequest } invalid)
+        switch (message)
         {
-            refusal = invalid;
+            case JsonRpcRequest request:
+                ServeServerCall(connection, request.Method, request.Params, request.Id);
+                return;
+            case JsonRpcNotification notification:
+                DispatchNotification(notification.Method, notification.Params);
+                return;
+            case JsonRpcSuccess success:
+                Answer(connection, success.Id, success.Result, error: null);
+                return;
+            case JsonRpcFailure failure:
+                Answer(connection, failure.Id, result: null, failure.Error);
+                return;
+            case JsonRpcInvalid invalid:
+                HubClientLog.NotJsonRpc(_logger, connection.Endpoint, invalid.Reason);
+                return;
         }
-
-        return refusal is not null;
     }
 
-    private void HandleMessage(ClientConnection connection, JToken message)
+    private void Answer(ClientConnection connection, RequestId id, JToken? result, JsonRpcError? error)
     {
-        if (message is not JObject envelope)
-        {
-            return;
-        }
-
-        if (envelope["method"] is JValue { Type: JTokenType.String, Value: string method })
-        {
-            var parameters = envelope["params"];
-            if (envelope.TryGetValue("id", out var id))
-            {
-                ServeServerCall(connection, method, parameters, id);
-            }
-            else
-            {
-                DispatchNotification(method, parameters);
-            }
-
-            return;
-        }
-
-        if (envelope["id"] is JValue { Type: JTokenType.Integer, Value: long callId })
+        if (id.Kind == RequestIdKind.Number
+            && long.TryParse(id.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var callId))
         {
             // Late or not, a reply tells which batches the server has taken.
             connection.Refusals.Answered(callId);
             if (connection.Pending.TryRemove(callId, out var call))
             {
-                if (envelope["error"] is JObject error)
+                if (error is not null)
                 {
-                    call.TrySetException(HubRpcException.FromError(JsonRpcError.Read(error)));
+                    call.TrySetException(HubRpcException.FromError(error));
                 }
                 else
                 {
-                    call.TrySetResult(envelope["result"] ?? JValue.CreateNull());
+                    call.TrySetResult(result!);
                 }
 
                 return;
@@ -130,6 +97,6 @@ public sealed partial class HubClient
         }
 
         // Any other reply (to a call cancelled or timed out, unknown id, id null) matches no waiting call: dropped.
-        HubClientLog.IgnoredReply(_logger, connection.Endpoint, envelope["id"]?.ToString(Formatting.None) ?? "none");
+        HubClientLog.IgnoredReply(_logger, connection.Endpoint, LogText.Of(id));
     }
 }

@@ -1,3 +1,4 @@
+using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Client;
@@ -12,8 +13,9 @@ public sealed partial class HubClient
     /// </summary>
     /// <remarks>
     /// Each call runs on the thread pool, concurrently with others and off the receive loop, so a handler may call
-    /// the server. A handler that throws <see cref="HubRpcException"/> answers with its code, message and data; any
-    /// other exception answers -32603 <c>Internal error</c> (and goes to <see cref="HubClientOptions.OnHandlerError"/>).
+    /// the server; at most <see cref="HubClientOptions.MaxServerCallsInFlight"/> at once, a call past it answered
+    /// -32002 <c>Too many requests</c>. A handler that throws <see cref="HubRpcException"/> answers with its code,
+    /// message and data; any other exception answers -32603 <c>Internal error</c> (and goes to <see cref="HubClientOptions.OnHandlerError"/>).
     /// Calls to methods without a handler are answered -32601 <c>Method not found</c>. A lambda returning a bare
     /// <see langword="null"/> binds to this overload (as a null task, answered -32603); write <c>_ =&gt; (object?)null</c>.
     /// </remarks>
@@ -62,45 +64,81 @@ public sealed partial class HubClient
         };
     }
 
-    private void ServeServerCall(ClientConnection connection, string method, JToken? parameters, JToken id) =>
-        _ = Task.Run(() => ServeAsync(connection, method, parameters, id));
-
-    private async Task ServeAsync(ClientConnection connection, string method, JToken? parameters, JToken id)
+    private void ServeServerCall(ClientConnection connection, string method, JToken? parameters, RequestId id)
     {
-        var serializer = CreateSerializer();
-        byte[] reply;
-        if (!_serverMethods.TryGetValue(method, out var handler))
+        if (Interlocked.Increment(ref _serverCallsInFlight) > _maxServerCallsInFlight)
         {
-            reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.MethodNotFound, JsonRpcErrorCodes.MessageOf(JsonRpcErrorCodes.MethodNotFound), data: null);
+            Interlocked.Decrement(ref _serverCallsInFlight);
+            HubClientLog.TooManyServerCalls(_logger, connection.Endpoint, _maxServerCallsInFlight);
+            _ = AnswerAsync(connection, JsonRpcEncoder.Failure(id, JsonRpcError.TooManyRequests));
+            return;
         }
-        else
+
+        _ = Task.Run(async () =>
         {
             try
             {
-                var pending = handler(parameters)
-                    ?? throw new InvalidOperationException($"The handler of '{method}' returned a null Task; to answer null, return (object?)null from a synchronous handler.");
-                var result = await pending.ConfigureAwait(false);
-                reply = MessageWriter.Result(serializer, id, MessageWriter.ToToken(serializer, result));
+                await AnswerAsync(connection, await ServeAsync(method, parameters, id).ConfigureAwait(false)).ConfigureAwait(false);
             }
-            catch (HubRpcException e)
+            finally
             {
-                reply = MessageWriter.Error(serializer, id, e.Code, e.Message, e.ErrorData);
+                Interlocked.Decrement(ref _serverCallsInFlight);
             }
-            catch (Exception e)
-            {
-                ReportHandlerError(method, e);
-                reply = MessageWriter.Error(serializer, id, JsonRpcErrorCodes.InternalError, JsonRpcErrorCodes.MessageOf(JsonRpcErrorCodes.InternalError), data: null);
-            }
+        });
+    }
+
+    /// <summary>Runs the handler of <paramref name="method"/> and makes its reply; never throws.</summary>
+    private async Task<byte[]> ServeAsync(string method, JToken? parameters, RequestId id)
+    {
+        if (!_serverMethods.TryGetValue(method, out var handler))
+        {
+            return JsonRpcEncoder.Failure(id, JsonRpcError.MethodNotFound);
         }
 
         try
         {
-            // On the connection the call came on: the server's call ids mean nothing on another.
+            var pending = handler(parameters)
+                ?? throw new InvalidOperationException($"The handler of '{method}' returned a null Task; to answer null, return (object?)null from a synchronous handler.");
+            var result = await pending.ConfigureAwait(false);
+            return JsonRpcEncoder.Success(id, OutgoingMessages.ToToken(CreateSerializer(), result));
+        }
+        catch (HubRpcException e)
+        {
+            return Failure(method, id, e);
+        }
+        catch (Exception e)
+        {
+            // Whatever the handler threw, or a result JSON cannot hold (NaN, a lone surrogate).
+            ReportHandlerError(method, e);
+            return JsonRpcEncoder.Failure(id, JsonRpcError.InternalError);
+        }
+    }
+
+    /// <summary>Sends a reply on the connection the call came on: the server's call ids mean nothing on another.</summary>
+    private static async Task AnswerAsync(ClientConnection connection, byte[] reply)
+    {
+        try
+        {
             await connection.SendAsync(reply, CancellationToken.None).ConfigureAwait(false);
         }
         catch (HubConnectionException)
         {
             // The connection ended while the handler ran: there is nobody left to answer.
+        }
+    }
+
+    /// <summary>The reply to a handler's <see cref="HubRpcException"/>: its code, message and data, or -32603 when JSON cannot hold them.</summary>
+    private byte[] Failure(string method, RequestId id, HubRpcException exception)
+    {
+        try
+        {
+            var data = exception.ErrorData is null ? null : OutgoingMessages.ToToken(CreateSerializer(), exception.ErrorData);
+            return JsonRpcEncoder.Failure(id, new JsonRpcError(exception.Code, exception.Message, data));
+        }
+        catch (Exception e) when (e is ArgumentException or JsonWriteException)
+        {
+            ReportHandlerError(method, e);
+            return JsonRpcEncoder.Failure(id, JsonRpcError.InternalError);
         }
     }
 }

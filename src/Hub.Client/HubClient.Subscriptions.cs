@@ -271,10 +271,9 @@ public sealed partial class HubClient
             return;
         }
 
-        var serializer = CreateSerializer();
         try
         {
-            await InvokeAsync(serializer, "subscribe", new JArray(topics), _defaultTimeout, _lifetime.Token, connection).ConfigureAwait(false);
+            await InvokeAsync("subscribe", new JArray(topics), _defaultTimeout, _lifetime.Token, connection).ConfigureAwait(false);
             return;
         }
         catch (HubRpcException)
@@ -286,7 +285,7 @@ public sealed partial class HubClient
         {
             try
             {
-                await InvokeAsync(serializer, "subscribe", new JArray(topic), _defaultTimeout, _lifetime.Token, connection).ConfigureAwait(false);
+                await InvokeAsync("subscribe", new JArray(topic), _defaultTimeout, _lifetime.Token, connection).ConfigureAwait(false);
             }
             catch (HubRpcException e)
             {

@@ -54,6 +54,7 @@ public sealed partial class HubClient : IAsyncDisposable
     private readonly CallsWhileReconnecting _callsWhileReconnecting;
     private readonly int _streamBufferCapacity;
     private readonly int _handlerQueueCapacity;
+    private readonly int _maxServerCallsInFlight;
     private readonly long _maxMessageBytes;
     private readonly int _maxDepth;
     private readonly ILogger _logger;
@@ -75,6 +76,7 @@ public sealed partial class HubClient : IAsyncDisposable
         Channel.CreateUnbounded<HubStateChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
 
     private long _lastId;
+    private int _serverCallsInFlight;
     private int _disposeStarted;
     private object? _dynamic;
 
@@ -127,6 +129,7 @@ public sealed partial class HubClient : IAsyncDisposable
         _callsWhileReconnecting = options.CallsWhileReconnecting;
         _streamBufferCapacity = options.StreamBufferCapacity;
         _handlerQueueCapacity = options.HandlerQueueCapacity;
+        _maxServerCallsInFlight = options.MaxServerCallsInFlight;
         _maxMessageBytes = options.MaxMessageBytes;
         _maxDepth = options.MaxDepth;
         _logger = options.Logger ?? NullLogger.Instance;

@@ -36,8 +36,8 @@ internal static partial class HubClientLog
     [LoggerMessage(10, LogLevel.Debug, "Connection to {Endpoint} ended: {Reason}")]
     public static partial void Stopped(ILogger logger, Uri? endpoint, string reason);
 
-    [LoggerMessage(11, LogLevel.Trace, "Ignored a frame from {Endpoint} that is not JSON: {Frame}")]
-    public static partial void NotJson(ILogger logger, Uri endpoint, string frame);
+    [LoggerMessage(11, LogLevel.Trace, "Ignored a frame from {Endpoint} that is not JSON: {Reason}")]
+    public static partial void NotJson(ILogger logger, Uri endpoint, string reason);
 
     [LoggerMessage(12, LogLevel.Trace, "Ignored a reply from {Endpoint} with id {RequestId}: no call waits for it")]
     public static partial void IgnoredReply(ILogger logger, Uri endpoint, string requestId);
@@ -50,4 +50,10 @@ internal static partial class HubClientLog
 
     [LoggerMessage(15, LogLevel.Warning, "The handler of {Topic} fell {Capacity} notifications behind; its subscription ends")]
     public static partial void HandlerOverflow(ILogger logger, string topic, int capacity);
+
+    [LoggerMessage(16, LogLevel.Trace, "Ignored a message from {Endpoint} that is not a JSON-RPC 2.0 reply, notification or call: {Reason}")]
+    public static partial void NotJsonRpc(ILogger logger, Uri endpoint, string reason);
+
+    [LoggerMessage(17, LogLevel.Debug, "Answered a call from {Endpoint} with -32002: {Limit} of its calls are being handled already")]
+    public static partial void TooManyServerCalls(ILogger logger, Uri endpoint, int limit);
 }

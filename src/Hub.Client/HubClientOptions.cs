@@ -31,6 +31,7 @@ public sealed class HubClientOptions
     private TimeSpan _keepAliveTimeout = TimeSpan.FromSeconds(15);
     private int _streamBufferCapacity = 1000;
     private int _handlerQueueCapacity = 1000;
+    private int _maxServerCallsInFlight = 64;
     private long _maxMessageBytes = 8 * 1024 * 1024;
     private int _maxDepth = 64;
     private JsonSerializerSettings _serializerSettings = new();
@@ -198,6 +199,23 @@ public sealed class HubClientOptions
     }
 
     /// <summary>
+    /// How many of the server's calls to this client (see <see cref="HubClient.On(string, Func{JToken?, Task{object?}})"/>)
+    /// may be handled at once. A call past it is answered at once with -32002 <c>Too many requests</c>, as the hub
+    /// answers a client over its own limit, and runs no handler, so a server cannot make the client start work without
+    /// end. Default 64.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxServerCallsInFlight
+    {
+        get => _maxServerCallsInFlight;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxServerCallsInFlight = value;
+        }
+    }
+
+    /// <summary>
     /// The largest message the client takes from the server, in bytes, reassembled from its frames. At the first
     /// byte past it the client stops reading, closes the connection with 1009 (message too big) and takes it as lost:
     /// calls waiting for a reply fail with <see cref="HubConnectionException"/> (its
@@ -247,9 +265,11 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// Newtonsoft.Json settings used to turn params and handler results into JSON and replies and notification data
-    /// into .NET types. Default: <c>new JsonSerializerSettings()</c>. Whatever these say, replies are read with
-    /// <see cref="DateParseHandling.None"/> (a string that looks like a date stays a string until a typed conversion
-    /// asks for a date) and <see cref="FloatParseHandling.Double"/>, and messages are written without indentation.
+    /// into .NET types. Default: <c>new JsonSerializerSettings()</c>. Whatever these say, the server's messages are
+    /// read as the hub reads JSON (strictly; a string that looks like a date stays a string until a typed conversion
+    /// asks for a date; integers of any size exactly, other numbers as doubles), and messages are written as the hub
+    /// writes them (PROTOCOL.md section 2: compact, numbers in ECMAScript form); values JSON has no type for (dates,
+    /// GUIDs, time spans, URIs, bytes) are written as these settings write them.
     /// </summary>
     /// <exception cref="ArgumentNullException">The value is <see langword="null"/>.</exception>
     public JsonSerializerSettings SerializerSettings

@@ -52,7 +52,7 @@ internal sealed class HubDynamicProxy(HubClient client) : DynamicObject
                     var members = new JObject();
                     foreach (var (name, value) in named)
                     {
-                        members[name] = MessageWriter.ToToken(serializer, value);
+                        members[name] = OutgoingMessages.ToToken(serializer, value);
                     }
 
                     return members;

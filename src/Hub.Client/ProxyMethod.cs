@@ -127,7 +127,7 @@ internal sealed class ProxyMethod
             {
                 if (IsSent(i))
                 {
-                    named[_parameterNames[i]] = MessageWriter.ToToken(serializer, args[i]);
+                    named[_parameterNames[i]] = OutgoingMessages.ToToken(serializer, args[i]);
                 }
             }
 
@@ -139,7 +139,7 @@ internal sealed class ProxyMethod
         {
             if (IsSent(i))
             {
-                positional.Add(MessageWriter.ToToken(serializer, args[i]));
+                positional.Add(OutgoingMessages.ToToken(serializer, args[i]));
             }
         }
 

@@ -5,7 +5,8 @@ namespace Hub.Protocol;
 
 /// <summary>
 /// Reads one frame or body into requests, notifications, batches and the errors of PROTOCOL.md
-/// sections 3 and 4. Pure: no I/O, no Akka.
+/// sections 3 and 4 (the hub's side, <see cref="Parse"/>), or a frame a server sent into replies, notifications and
+/// server-to-client calls (the client's side, <see cref="ParseFromServer"/>). Pure: no I/O, no Akka.
 /// </summary>
 /// <remarks>
 /// The envelope (<c>jsonrpc</c>, <c>method</c>, <c>id</c>) is read straight off the reader; only the values handlers
@@ -21,11 +22,40 @@ internal static class JsonRpcParser
         return frame ?? new ParsedFrame.Rejected(new JsonRpcFailure(RequestId.Null, JsonRpcError.ParseError(error)));
     }
 
+    /// <summary>
+    /// Reads a frame a server sent to a client as strictly as <see cref="Parse"/> reads a client's: every message must
+    /// carry <c>"jsonrpc":"2.0"</c> (JSON-RPC 2.0 asks it of responses too), a reply a <c>result</c> or an <c>error</c>
+    /// object (the error counts when both come, as the hub reads a client's reply), and an id that is a string, a number
+    /// or null (a missing one reads as null, as servers that leave out <c>"id": null</c> send it). Integers past a <c>long</c> in values read as
+    /// <see cref="System.Numerics.BigInteger"/>, as the client's users convert them.
+    /// </summary>
+    public static ServerFrame ParseFromServer(ReadOnlySpan<byte> utf8, int maxDepth)
+    {
+        var frame = JsonText.TryRead(utf8, maxDepth, 0, static (ref reader, _) => ReadServerFrame(ref reader), out var error, out var tooDeep);
+        return frame ?? new ServerFrame.Unreadable(error ?? "unreadable", tooDeep);
+    }
+
+    private static ServerFrame ReadServerFrame(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return new ServerFrame.Single(ReadEntry(ref reader, fromServer: true));
+        }
+
+        var entries = new List<JsonRpcMessage>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            entries.Add(ReadEntry(ref reader, fromServer: true));
+        }
+
+        return new ServerFrame.Batch(entries);
+    }
+
     private static ParsedFrame ReadFrame(ref Utf8JsonReader reader, int maxBatch)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            return new ParsedFrame.Single(ReadEntry(ref reader));
+            return new ParsedFrame.Single(ReadEntry(ref reader, fromServer: false));
         }
 
         // Entries past the limit are still read (the frame must be valid JSON to be refused as too long), not kept.
@@ -35,7 +65,7 @@ internal static class JsonRpcParser
         {
             if (++count <= maxBatch)
             {
-                entries.Add(ReadEntry(ref reader));
+                entries.Add(ReadEntry(ref reader, fromServer: false));
             }
             else
             {
@@ -54,8 +84,8 @@ internal static class JsonRpcParser
             : new ParsedFrame.Batch(entries);
     }
 
-    /// <summary>Reads one message (top level or batch entry) at the reader's token.</summary>
-    private static JsonRpcMessage ReadEntry(ref Utf8JsonReader reader)
+    /// <summary>Reads one message (top level or batch entry) at the reader's token, as the hub or as a client reads it.</summary>
+    private static JsonRpcMessage ReadEntry(ref Utf8JsonReader reader, bool fromServer)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -92,17 +122,17 @@ internal static class JsonRpcParser
             else if (reader.ValueTextEquals("params"u8))
             {
                 reader.Read();
-                envelope.Params = JsonText.ReadValue(ref reader);
+                envelope.Params = JsonText.ReadValue(ref reader, bigIntegers: fromServer);
             }
             else if (reader.ValueTextEquals("result"u8))
             {
                 reader.Read();
-                envelope.Result = JsonText.ReadValue(ref reader);
+                envelope.Result = JsonText.ReadValue(ref reader, bigIntegers: fromServer);
             }
             else if (reader.ValueTextEquals("error"u8))
             {
                 reader.Read();
-                envelope.Error = JsonText.ReadValue(ref reader);
+                envelope.Error = JsonText.ReadValue(ref reader, bigIntegers: fromServer);
             }
             else
             {
@@ -112,7 +142,7 @@ internal static class JsonRpcParser
             }
         }
 
-        return envelope.ToMessage();
+        return fromServer ? envelope.ToServerMessage() : envelope.ToMessage();
     }
 
     /// <summary>
@@ -199,6 +229,34 @@ internal static class JsonRpcParser
             }
 
             return HasId ? new JsonRpcRequest(id, Method, Params) : new JsonRpcNotification(Method, Params);
+        }
+
+        /// <summary>A message as a server sends it to a client: a reply to one of its calls, a notification or a server-to-client call.</summary>
+        public readonly JsonRpcMessage ToServerMessage()
+        {
+            var id = IdValid ? Id : RequestId.Null;
+            if (!VersionValid)
+            {
+                return new JsonRpcInvalid(id, "'jsonrpc' must be \"2.0\"");
+            }
+
+            if (HasMethod)
+            {
+                return ToMessage();
+            }
+
+            if (HasId && !IdValid)
+            {
+                return new JsonRpcInvalid(id, "'id' must be a string, a number or null");
+            }
+
+            return (Result, Error) switch
+            {
+                (_, JObject error) => new JsonRpcFailure(id, JsonRpcError.Read(error)),
+                (_, not null) => new JsonRpcInvalid(id, "'error' must be an object"),
+                (not null, null) => new JsonRpcSuccess(id, Result),
+                _ => new JsonRpcInvalid(id, "a reply needs 'result' or 'error'"),
+            };
         }
 
         private readonly JsonRpcClientReply ReadClientReply(RequestId id)

@@ -30,9 +30,19 @@ internal static class JsonText
     /// when it is not valid JSON, nests deeper than <paramref name="maxDepth"/> or has text after its value.
     /// </summary>
     public static T? TryRead<TState, T>(ReadOnlySpan<byte> utf8, int maxDepth, TState state, ValueReader<TState, T> read, out string? error)
+        where T : class =>
+        TryRead(utf8, maxDepth, state, read, out error, out _);
+
+    /// <summary>
+    /// As <see cref="TryRead{TState, T}(ReadOnlySpan{byte}, int, TState, ValueReader{TState, T}, out string?)"/>;
+    /// <paramref name="tooDeep"/> tells a text that stopped at the depth limit (or broke at the deepest level allowed)
+    /// from any other bad text.
+    /// </summary>
+    public static T? TryRead<TState, T>(ReadOnlySpan<byte> utf8, int maxDepth, TState state, ValueReader<TState, T> read, out string? error, out bool tooDeep)
         where T : class
     {
         error = null;
+        tooDeep = false;
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
         try
         {
@@ -53,6 +63,8 @@ internal static class JsonText
         }
         catch (JsonException ex)
         {
+            // The reader throws before it opens the level past the limit; an opening token it stands on is not counted yet.
+            tooDeep = reader.CurrentDepth + (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject ? 1 : 0) >= maxDepth;
             error = ex.Message;
             return null;
         }
@@ -69,7 +81,14 @@ internal static class JsonText
         }
     }
 
-    public static JToken ReadValue(ref Utf8JsonReader reader)
+    /// <summary>Reads the value at the reader's token, the reader left on the value's last token.</summary>
+    /// <param name="reader">The reader, on the value's first token.</param>
+    /// <param name="bigIntegers">
+    /// Integers past a <c>long</c> as <see cref="BigInteger"/> values, as Newtonsoft reads them, not as
+    /// <see cref="IntegerText"/>: the client's view, whose users convert results to .NET types. The hub keeps the text,
+    /// which one hostile message cannot make it spend quadratic time on.
+    /// </param>
+    public static JToken ReadValue(ref Utf8JsonReader reader, bool bigIntegers = false)
     {
         switch (reader.TokenType)
         {
@@ -79,7 +98,7 @@ internal static class JsonText
                 {
                     var name = reader.GetString()!;
                     reader.Read();
-                    var value = ReadValue(ref reader);
+                    var value = ReadValue(ref reader, bigIntegers);
 
                     // A repeated name keeps the last value at the first position (PROTOCOL.md section 2), found by the
                     // object's dictionary. Setting JProperty.Value is constant time, where JProperty.Replace looks the
@@ -106,14 +125,14 @@ internal static class JsonText
                 var array = new JArray();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    array.Add(ReadValue(ref reader));
+                    array.Add(ReadValue(ref reader, bigIntegers));
                 }
 
                 return array;
             case JsonTokenType.String:
                 return new JValue(reader.GetString());
             case JsonTokenType.Number:
-                return ReadNumber(reader.ValueSpan);
+                return ReadNumber(reader.ValueSpan, bigIntegers);
             case JsonTokenType.True:
                 return new JValue(true);
             case JsonTokenType.False:
@@ -125,7 +144,7 @@ internal static class JsonText
         }
     }
 
-    public static JValue ReadNumber(ReadOnlySpan<byte> text)
+    public static JValue ReadNumber(ReadOnlySpan<byte> text, bool bigIntegers = false)
     {
         if (TryReadInt64(text, out var small))
         {
@@ -134,7 +153,9 @@ internal static class JsonText
 
         if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0)
         {
-            return new IntegerText(Encoding.ASCII.GetString(text));
+            return bigIntegers
+                ? new JValue(BigInteger.Parse(Encoding.ASCII.GetString(text), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture))
+                : new IntegerText(Encoding.ASCII.GetString(text));
         }
 
         var value = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -11,7 +11,7 @@ namespace Hub.Bench.Micro;
 
 /// <summary>
 /// The hub codec alone: parse and encode a request, a batch of ten, a notification, and a reply, with allocations
-/// per call. Runs in process (BenchmarkDotNet's generated project would inherit the repository's warnings-as-errors).
+/// per call; and the client's side of it, a reply read as the client reads it. Runs in process (BenchmarkDotNet's generated project would inherit the repository's warnings-as-errors).
 /// </summary>
 [MemoryDiagnoser]
 public class CodecBenchmarks
@@ -20,6 +20,7 @@ public class CodecBenchmarks
 
     private static readonly byte[] RequestBytes = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"method\":\"publish\",\"params\":[\"bench\"," + Data + "],\"id\":42}");
     private static readonly byte[] PingBytes = "{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":7}"u8.ToArray();
+    private static readonly byte[] ReplyBytes = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"result\":" + Data + ",\"id\":42}");
     private static readonly byte[] NotificationBytes = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"method\":\"bench\",\"params\":" + Data + "}");
     private static readonly byte[] BatchBytes = Encoding.UTF8.GetBytes(
         "[" + string.Join(',', Enumerable.Range(1, 10).Select(i => "{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":[" + i + ",2],\"id\":" + i + "}")) + "]");
@@ -51,6 +52,9 @@ public class CodecBenchmarks
 
     [Benchmark]
     public object ParseNotification() => JsonRpcParser.Parse(NotificationBytes, 64, 100);
+
+    [Benchmark]
+    public object ParseReplyFromServer() => JsonRpcParser.ParseFromServer(ReplyBytes, 64);
 
     [Benchmark]
     public byte[] EncodeRequest() => JsonRpcEncoder.Request(_id, "publish", _params);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Hub.Cluster;
 using Hub.Diagnostics;
 using Hub.Protocol;
+using Hub.Protocol.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 

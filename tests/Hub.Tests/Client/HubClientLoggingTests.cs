@@ -41,4 +41,20 @@ public sealed class HubClientLoggingTests
         Assert.Contains("EndpointUnavailable", lost.Message, StringComparison.Ordinal);
         await logger.WaitForAsync(e => e.Level == LogLevel.Information && e.Index > lost.Index);
     }
+
+    [Fact]
+    public async Task Unmatched_reply_id_is_logged_at_trace_cut_to_64_characters_and_its_length()
+    {
+        // A server may choose an id as long as a whole message; the log keeps what the hub's own log keeps of one.
+        await using var server = await PlainJsonRpcServer.StartAsync();
+        var logger = new CapturingLogger();
+        await using var client = await HubClient.ConnectAsync(server.Uri, new HubClientOptions { Logger = logger });
+        var id = new string('x', 100_000);
+
+        await server.SendRawAsync($$"""{"jsonrpc":"2.0","result":1,"id":"{{id}}"}""");
+
+        var entry = await logger.WaitForAsync(e => e.Level == LogLevel.Trace && e.Message.Contains("no call waits", StringComparison.Ordinal));
+        Assert.Contains("\"" + new string('x', 63) + "… (100002 chars)", entry.Message, StringComparison.Ordinal);
+        Assert.True(entry.Message.Length < 300, entry.Message.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

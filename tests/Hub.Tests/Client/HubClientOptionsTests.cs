@@ -26,6 +26,7 @@ public sealed class HubClientOptionsTests
         Assert.Equal(CallsWhileReconnecting.Wait, options.CallsWhileReconnecting);
         Assert.Equal(1000, options.StreamBufferCapacity);
         Assert.Equal(1000, options.HandlerQueueCapacity);
+        Assert.Equal(64, options.MaxServerCallsInFlight);
         Assert.Equal(8 * 1024 * 1024, options.MaxMessageBytes);
         Assert.Equal(64, options.MaxDepth);
         Assert.Null(options.Logger);
@@ -96,11 +97,12 @@ public sealed class HubClientOptionsTests
     }
 
     [Fact]
-    public void HubClientOptions_handler_queue_below_one_and_depth_below_one_are_refused()
+    public void HubClientOptions_handler_queue_server_calls_and_depth_below_one_are_refused()
     {
         var options = new HubClientOptions();
 
         Assert.Throws<ArgumentOutOfRangeException>(() => options.HandlerQueueCapacity = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxServerCallsInFlight = 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxDepth = 0);
     }
 

@@ -135,4 +135,37 @@ public sealed class HubClientServerCallTests
 
         Assert.Equal(42, (int?)reply["result"]);
     }
+
+    [Fact]
+    public async Task Server_calls_past_MaxServerCallsInFlight_are_answered_too_many_requests_and_run_no_handler()
+    {
+        await using var server = await PlainJsonRpcServer.StartAsync();
+        await using var client = await HubClient.ConnectAsync(server.Uri, new HubClientOptions { MaxServerCallsInFlight = 2 });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bothRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = 0;
+        client.On("slow", async _ =>
+        {
+            if (Interlocked.Increment(ref entered) == 2)
+            {
+                bothRunning.TrySetResult();
+            }
+
+            await gate.Task;
+            return "done";
+        });
+        var first = server.CallClientAsync("slow", null);
+        var second = server.CallClientAsync("slow", null);
+        await bothRunning.Task.WaitAsync(Waits.Max);
+
+        var refused = await server.CallClientAsync("slow", null);
+
+        Assert.Equal(JsonRpcErrorCodes.TooManyRequests, (int?)refused["error"]?["code"]);
+        Assert.Equal("Too many requests", (string?)refused["error"]?["message"]);
+        Assert.Equal(2, Volatile.Read(ref entered));
+        gate.SetResult();
+        Assert.Equal("done", (string?)(await first)["result"]);
+        Assert.Equal("done", (string?)(await second)["result"]);
+        Assert.Equal("done", (string?)(await server.CallClientAsync("slow", null))["result"]);
+    }
 }

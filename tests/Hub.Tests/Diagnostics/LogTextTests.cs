@@ -1,5 +1,6 @@
 using Hub.Diagnostics;
 using Hub.Protocol;
+using Hub.Protocol.Diagnostics;
 
 namespace Hub.Tests.Diagnostics;
 

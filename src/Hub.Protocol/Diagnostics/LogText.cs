@@ -1,16 +1,15 @@
 using System.Globalization;
-using Hub.Protocol;
 
-namespace Hub.Diagnostics;
+namespace Hub.Protocol.Diagnostics;
 
 /// <summary>
-/// Client-chosen text (request ids, method names) as it goes into a log message: cut to <see cref="MaxChars"/>
-/// characters and its length, since a client may choose ids of up to a whole message (1 MiB) and would otherwise
-/// have every failing call write that much to the log.
+/// Text a peer chose (request ids, method names) as it goes into a log message: cut to <see cref="MaxChars"/>
+/// characters and its length, since a peer may choose ids of up to a whole message and would otherwise have every
+/// message it sends write that much to the log. One rule for the hub and the client.
 /// </summary>
 internal static class LogText
 {
-    /// <summary>How many characters of a client-chosen value a log message keeps.</summary>
+    /// <summary>How many characters of a peer-chosen value a log message keeps.</summary>
     public const int MaxChars = 64;
 
     /// <summary><paramref name="text"/> itself when short, else its first <see cref="MaxChars"/> characters, "…" and its length.</summary>
@@ -26,6 +25,6 @@ internal static class LogText
         return string.Concat(text.AsSpan(0, kept), "… (", text.Length.ToString(CultureInfo.InvariantCulture), " chars)");
     }
 
-    /// <summary>A request id as the log shows it (a string id in quotes), cut like <see cref="Cut"/>; "(notification)" without one.</summary>
+    /// <summary>A request id as the log shows it (a string id in quotes), cut like <see cref="Cut"/>; none is a notification.</summary>
     public static string Of(RequestId? id) => id is { } value ? Cut(value.ToString()) : "(notification)";
 }

@@ -5,6 +5,7 @@ using Akka.Event;
 using Hub.Auth;
 using Hub.Cluster;
 using Hub.Diagnostics;
+using Hub.Engine;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Topics;

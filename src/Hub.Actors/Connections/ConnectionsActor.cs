@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Akka.Actor;
 using Akka.Event;
+using Hub.Engine;
 
 namespace Hub.Connections;
 

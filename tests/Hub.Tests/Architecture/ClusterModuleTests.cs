@@ -3,6 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.DistributedData;
 using Akka.Remote;
 using Hub.Cluster;
+using Hub.Cluster.Serialization;
 
 namespace Hub.Tests.Architecture;
 
@@ -38,7 +39,7 @@ public sealed class ClusterModuleTests
     [Fact]
     public void Cluster_machinery_outside_the_cluster_module_is_only_what_is_listed()
     {
-        var outside = Engine.GetTypes().Where(t => t.Namespace != "Hub.Cluster").ToList();
+        var outside = Engine.GetTypes().Where(t => !InModule(t)).ToList();
 
         var offenders = outside
             .SelectMany(t => TypeDependencies.UsedBy(t).Where(IsClusterMachinery).Select(used => (Owner: TypeDependencies.Owner(t), Used: used)))
@@ -54,7 +55,7 @@ public sealed class ClusterModuleTests
     [Fact]
     public void Cluster_module_knows_connections_and_topics_only_by_the_messages_that_cross()
     {
-        var module = Engine.GetTypes().Where(t => t.Namespace == "Hub.Cluster").ToList();
+        var module = Engine.GetTypes().Where(InModule).ToList();
 
         var offenders = module
             .SelectMany(t => TypeDependencies.UsedBy(t).Select(used => (Owner: TypeDependencies.Owner(t), Used: used)))
@@ -66,6 +67,9 @@ public sealed class ClusterModuleTests
         Assert.Contains(typeof(HubMessageSerializer), module);
         Assert.True(offenders.Count == 0, string.Join(Environment.NewLine, offenders));
     }
+
+    /// <summary><c>Cluster/</c> and its <c>Serialization/</c>.</summary>
+    private static bool InModule(Type type) => type.Namespace is "Hub.Cluster" or "Hub.Cluster.Serialization";
 
     /// <summary>Akka.Cluster, its tools (pub/sub), DistributedData, remoting, and Akka's serialization API.</summary>
     private static bool IsClusterMachinery(Type type) =>

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Hub.Auth;
 using Hub.Cluster;
+using Hub.Cluster.Serialization;
+using Hub.Engine;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Tests.Support;

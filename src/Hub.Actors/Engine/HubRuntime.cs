@@ -13,21 +13,23 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace Hub;
+namespace Hub.Engine;
 
 /// <summary>
-/// The engine on one node: the method registry, declared topics, and the actors that serve them. One per
-/// <see cref="ActorSystem"/>, found by actors through <see cref="Get"/>.
+/// The engine on one node, and its composition root: starts the actors that serve methods, topics and connections,
+/// and gives each, through its <c>Props</c>, the few things it uses. Also what the host holds: opening connections,
+/// draining, publishing (<see cref="IHub"/>). One per <see cref="ActorSystem"/>.
 /// </summary>
-internal sealed class HubRuntime : IHub, IExtension
+internal sealed class HubRuntime : IHub
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     private readonly FrozenDictionary<string, MethodTarget> _methods;
     private readonly FrozenDictionary<string, AccessRule> _topics;
     private readonly FrozenDictionary<string, TopicPublisher> _publishers;
-    private MethodDirectory _directory;
+    private readonly MethodDirectoryHolder _directory;
     private readonly IActorRef _mediator;
+    private readonly ClusterPayload _payload;
     private readonly IActorRef _connections;
     private readonly Lock _drainLock = new();
     private Task? _drain;
@@ -45,21 +47,27 @@ internal sealed class HubRuntime : IHub, IExtension
         _topics = builder.Topics.ToFrozenDictionary(t => t.Name, t => t.Access, StringComparer.Ordinal);
         _topicNames = [.. builder.Topics.Select(t => t.Name).Order(StringComparer.Ordinal)];
         _mediator = PubSubBridge.Mediator(system);
+        _payload = ClusterPayload.For(system);
         var origin = TopicPublisher.Origin(system);
-        _publishers = builder.Topics.ToFrozenDictionary(t => t.Name, t => new TopicPublisher(system, _mediator, t.Name, origin, AskTimeout), StringComparer.Ordinal);
+        _publishers = builder.Topics.ToFrozenDictionary(
+            t => t.Name,
+            t => new TopicPublisher(system, _mediator, t.Name, (frame, stamp) => new TopicProtocol.Deliver(t.Name, frame, origin, stamp), AskTimeout),
+            StringComparer.Ordinal);
 
+        var services = new MethodServices(this, new ClientCaller(_payload), Serializer, Replies, _payload);
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
-            var props = definition.Handler is { } handler ? DelegateMethodActor.Props(handler, this, Replies, definition.Access, definition.Inline) : definition.ActorProps!;
-            var actor = system.ActorOf(props, MethodActorName(definition.Name));
+            var props = definition.Handler is { } handler
+                ? DelegateMethodActor.Props(handler, services, definition.Access, definition.Inline)
+                : MethodActorProducer.Props(definition.ActorProps!, services, definition.Access);
+            var actor = system.ActorOf(props, MethodDirectory.ActorName(definition.Name));
             methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access, definition.Sequential);
         }
 
         _methods = methods.ToFrozenDictionary(StringComparer.Ordinal);
-        LocalMethodNames = [.. methods.Keys];
-        _directory = MethodDirectory.Empty(LocalMethodNames);
-        system.ActorOf(MethodRegistryActor.Props(this, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access, kv.Value.Sequential))), "hub-registry");
+        _directory = new MethodDirectoryHolder(MethodDirectory.Empty(methods.Keys));
+        system.ActorOf(MethodRegistryActor.Props(_directory, methods.ToDictionary(kv => kv.Key, kv => (kv.Value.Timeout, kv.Value.Access, kv.Value.Sequential))), "hub-registry");
         Topics = system.ActorOf(TopicManagerActor.Props(_mediator, settings.OutboundMaxMessages), "hub-topics");
         _connections = system.ActorOf(ConnectionsActor.Props(this), "hub-connections");
         HubMetrics.TrackCluster(system);
@@ -87,32 +95,17 @@ internal sealed class HubRuntime : IHub, IExtension
     public IEnumerable<string> TopicNames(HubUser user) => _topicNames.Where(t => _topics[t].Allows(user));
 
     /// <summary>
-    /// Starts the engine on <paramref name="system"/> (a cluster member) and registers it there; method failures are
-    /// logged to <paramref name="loggerFactory"/> (none without one).
+    /// Starts the engine on <paramref name="system"/> (a cluster member); method failures are logged to
+    /// <paramref name="loggerFactory"/> (none without one).
     /// </summary>
     public static HubRuntime Start(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        var runtime = new HubRuntime(system, builder, settings, authenticator, loggerFactory ?? NullLoggerFactory.Instance);
-        system.RegisterExtension(new HubRuntimeExtension(runtime));
-        return runtime;
+        return new HubRuntime(system, builder, settings, authenticator, loggerFactory ?? NullLoggerFactory.Instance);
     }
 
-    /// <summary>The engine started on <paramref name="system"/>.</summary>
-    public static HubRuntime Get(ActorSystem system) => system.WithExtension<HubRuntime, HubRuntimeExtension>();
-
-    /// <summary>The methods of the whole cluster, replaced by the registry actor as nodes and registrations change.</summary>
-    public MethodDirectory Directory
-    {
-        get => Volatile.Read(ref _directory);
-        set => Volatile.Write(ref _directory, value);
-    }
-
-    /// <summary>The methods registered on this node.</summary>
-    public string[] LocalMethodNames { get; }
-
-    /// <summary>The actor name of a method: escaped, since method names may hold any character.</summary>
-    public static string MethodActorName(string method) => "method-" + Uri.EscapeDataString(method);
+    /// <summary>The methods of the whole cluster, as the registry actor last saw them.</summary>
+    public MethodDirectory Directory => _directory.Current;
 
     /// <summary>A method served on this node.</summary>
     public bool TryGetMethod(string name, out MethodTarget target) => _methods.TryGetValue(name, out target!);
@@ -193,7 +186,7 @@ internal sealed class HubRuntime : IHub, IExtension
         }
 
         // It goes to every node, retained or not: refused here rather than dropped by remoting on the way.
-        ClusterPayload.For(System).CheckNotification(topic, frame);
+        _payload.CheckNotification(topic, frame);
 
         // The topic's publisher keeps this node's publications in the order given here, retained ones included.
         HubMetrics.Published(topic);

@@ -40,7 +40,6 @@ internal sealed class HubRuntime : IHub
     private HubRuntime(ActorSystem system, HubBuilder builder, HubSettings settings, IHubAuthenticator? authenticator, ILoggerFactory loggerFactory)
     {
         Authenticator = authenticator;
-        Replies = new MethodReply(loggerFactory.CreateLogger<MethodReply>());
         System = system;
         Settings = settings;
         Serializer = JsonSerializer.Create(builder.SerializerSettings);
@@ -54,7 +53,7 @@ internal sealed class HubRuntime : IHub
             t => new TopicPublisher(system, _mediator, t.Name, (frame, stamp) => new TopicProtocol.Deliver(t.Name, frame, origin, stamp), AskTimeout),
             StringComparer.Ordinal);
 
-        var services = new MethodServices(this, new ClientCaller(_payload), Serializer, Replies, _payload);
+        var services = new MethodServices(this, new ClientCaller(_payload), Serializer, new MethodReply(loggerFactory.CreateLogger<MethodReply>()), _payload);
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
@@ -78,9 +77,6 @@ internal sealed class HubRuntime : IHub
     public HubSettings Settings { get; }
 
     public JsonSerializer Serializer { get; }
-
-    /// <summary>Makes every method call's reply, and logs its failures.</summary>
-    public MethodReply Replies { get; }
 
     /// <summary>This node's topic manager, parent of the topic routers.</summary>
     public IActorRef Topics { get; }

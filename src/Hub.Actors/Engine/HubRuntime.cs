@@ -6,19 +6,17 @@ using Hub.Cluster;
 using Hub.Connections;
 using Hub.Diagnostics;
 using Hub.Methods;
-using Hub.Protocol;
 using Hub.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace Hub.Engine;
 
 /// <summary>
 /// The engine on one node, and its composition root: starts the actors that serve methods, topics and connections,
 /// and gives each, through its <c>Props</c>, the few things it uses. Also what the host holds: opening connections,
-/// draining, publishing (<see cref="IHub"/>). One per <see cref="ActorSystem"/>.
+/// draining, and <see cref="IHub"/> (publishing is <see cref="TopicNotifier"/>'s). One per <see cref="ActorSystem"/>.
 /// </summary>
 internal sealed class HubRuntime : IHub
 {
@@ -26,10 +24,9 @@ internal sealed class HubRuntime : IHub
 
     private readonly FrozenDictionary<string, MethodTarget> _methods;
     private readonly FrozenDictionary<string, AccessRule> _topics;
-    private readonly FrozenDictionary<string, TopicPublisher> _publishers;
+    private readonly TopicNotifier _notifier;
     private readonly MethodDirectoryHolder _directory;
     private readonly IActorRef _mediator;
-    private readonly ClusterPayload _payload;
     private readonly IActorRef _connections;
     private readonly Lock _drainLock = new();
     private Task? _drain;
@@ -46,14 +43,10 @@ internal sealed class HubRuntime : IHub
         _topics = builder.Topics.ToFrozenDictionary(t => t.Name, t => t.Access, StringComparer.Ordinal);
         _topicNames = [.. builder.Topics.Select(t => t.Name).Order(StringComparer.Ordinal)];
         _mediator = PubSubBridge.Mediator(system);
-        _payload = ClusterPayload.For(system);
-        var origin = TopicPublisher.Origin(system);
-        _publishers = builder.Topics.ToFrozenDictionary(
-            t => t.Name,
-            t => new TopicPublisher(system, _mediator, t.Name, (frame, stamp) => new TopicProtocol.Deliver(t.Name, frame, origin, stamp), AskTimeout),
-            StringComparer.Ordinal);
+        var payload = ClusterPayload.For(system);
+        _notifier = new TopicNotifier(system, _mediator, _topicNames, Serializer, payload, AskTimeout);
 
-        var services = new MethodServices(this, new ClientCaller(_payload), Serializer, new MethodReply(loggerFactory.CreateLogger<MethodReply>()), _payload);
+        var services = new MethodServices(_notifier, new ClientCaller(payload), Serializer, new MethodReply(loggerFactory.CreateLogger<MethodReply>()), payload);
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
@@ -156,38 +149,8 @@ internal sealed class HubRuntime : IHub
         }
     }
 
-    public Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(topic);
-        if (!_publishers.TryGetValue(topic, out var publisher))
-        {
-            throw new ArgumentException($"'{topic}' is not a declared topic.", nameof(topic));
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        var token = data is null ? null : data as JToken ?? JToken.FromObject(data, Serializer);
-        if (token is not null and not (JObject or JArray) && token.Type != JTokenType.Null)
-        {
-            throw new ArgumentException("Topic data must be a JSON object, an array or null (JSON-RPC 2.0 params).", nameof(data));
-        }
-
-        byte[] frame;
-        try
-        {
-            frame = JsonRpcEncoder.Notification(topic, token);
-        }
-        catch (JsonWriteException ex)
-        {
-            throw new ArgumentException("Topic data cannot be written as JSON: " + ex.Message, nameof(data), ex);
-        }
-
-        // It goes to every node, retained or not: refused here rather than dropped by remoting on the way.
-        _payload.CheckNotification(topic, frame);
-
-        // The topic's publisher keeps this node's publications in the order given here, retained ones included.
-        HubMetrics.Published(topic);
-        return publisher.PublishAsync(frame, retain, clear: token is null || token.Type == JTokenType.Null);
-    }
+    public Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default) =>
+        _notifier.NotifyAsync(topic, data, retain, cancellationToken);
 
     /// <summary>Where calls to one method go; <see cref="Sequential"/>: one connection's calls run one at a time.</summary>
     public sealed record MethodTarget(IActorRef Actor, TimeSpan? Timeout, AccessRule Access, bool Sequential);

@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Hub.Auth;
-using Hub.Cluster;
-using Hub.Connections;
 using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
@@ -15,14 +13,16 @@ public sealed class HubCallContext
 {
     private readonly IActorRef? _connection;
     private readonly IHub _hub;
+    private readonly IClientCaller _clientCaller;
 
-    internal HubCallContext(string connectionId, HubUser user, JToken? parameters, IActorRef? connection, IHub hub, TimeSpan timeout)
+    internal HubCallContext(string connectionId, HubUser user, JToken? parameters, IActorRef? connection, IHub hub, IClientCaller clientCaller, TimeSpan timeout)
     {
         ConnectionId = connectionId;
         User = user;
         Params = parameters;
         _connection = connection;
         _hub = hub;
+        _clientCaller = clientCaller;
         Timeout = timeout;
     }
 
@@ -79,29 +79,6 @@ public sealed class HubCallContext
             throw new ArgumentException("The call cannot be written as JSON: " + ex.Message, ex);
         }
 
-        if (_hub is HubRuntime runtime)
-        {
-            ClusterPayload.For(runtime.System).CheckCallClient(_connection, ConnectionId, method, token);
-        }
-
-        var wait = timeout ?? Timeout;
-        object reply;
-        try
-        {
-            reply = await _connection.Ask(new ConnectionProtocol.CallClient(method, token), wait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AskTimeoutException ex)
-        {
-            throw new TimeoutException($"The client did not answer '{method}' within {wait}.", ex);
-        }
-
-        return reply switch
-        {
-            ConnectionProtocol.ClientAnswered { Error: { } error } => throw HubRpcException.FromError(error),
-            ConnectionProtocol.ClientAnswered answered => answered.Result ?? JValue.CreateNull(),
-            ConnectionProtocol.ClientUnavailable unavailable => throw new InvalidOperationException(unavailable.Reason),
-            _ => throw new InvalidOperationException("Unexpected answer " + reply.GetType().Name),
-        };
+        return await _clientCaller.CallAsync(_connection, ConnectionId, method, token, timeout ?? Timeout, cancellationToken).ConfigureAwait(false);
     }
-
 }

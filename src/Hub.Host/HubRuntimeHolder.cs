@@ -1,3 +1,5 @@
+using Hub.Engine;
+
 namespace Hub.Host;
 
 /// <summary>

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Hub.Engine;
 using Hub.Host.Auth;
 using Hub.Host.Configuration;
 using Hub.Host.Diagnostics;

@@ -4,7 +4,6 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Remote;
 using Hub.Auth;
-using Hub.Methods;
 using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
@@ -16,7 +15,7 @@ namespace Hub.Cluster;
 /// <see cref="EnvelopeReserveBytes"/> for Akka's envelope around it. Akka.Remote drops a larger message with only a
 /// log line, so each site that sends one to another node asks here first, and a message that cannot cross is refused
 /// to its sender at once, with one warning: a notification or retained value (<see cref="CheckNotification"/>), a
-/// routed call (<see cref="RefuseRoutedCall"/>), its reply (<see cref="Completed"/>), a server-to-client call
+/// routed call (<see cref="RefuseCall"/>), its reply (<see cref="Reply"/>), a server-to-client call
 /// (<see cref="CheckCallClient"/>) and the client's answer (<see cref="FitsClientAnswer"/>). One per actor system.
 /// </summary>
 internal sealed class ClusterPayload : IExtension
@@ -84,40 +83,40 @@ internal sealed class ClusterPayload : IExtension
     /// most <see cref="ReencodingGrowth"/> times: a call from a frame small enough for that is not measured (measuring
     /// encodes the params once more).
     /// </summary>
-    public JsonRpcError? RefuseRoutedCall(RequestId? id, string method, JToken? parameters, MethodProtocol.Caller caller, long frameBytes)
+    public JsonRpcError? RefuseCall(RequestId? id, string method, JToken? parameters, string connectionId, HubUser user, long frameBytes)
     {
-        if (FixedBytes + (frameBytes * ReencodingGrowth) + Utf8(caller.ConnectionId) + User(caller.User) <= Limit)
+        if (FixedBytes + (frameBytes * ReencodingGrowth) + Utf8(connectionId) + User(user) <= Limit)
         {
             return null;
         }
 
-        var size = SizeOfRoutedCall(id, method, parameters, caller);
+        var size = SizeOfRoutedCall(id, method, parameters, connectionId, user);
         if (size <= Limit)
         {
             return null;
         }
 
-        _log.Warning("Call to {Method} from {ConnectionId} refused: {Size} B, over the {Limit} B a message may carry to the node serving it", method, caller.ConnectionId, size, Limit);
+        _log.Warning("Call to {Method} from {ConnectionId} refused: {Size} B, over the {Limit} B a message may carry to the node serving it", method, connectionId, size, Limit);
         return JsonRpcError.InvalidParams($"params too large to reach the node serving '{method}': {size} B, over the limit of {Limit} B");
     }
 
     /// <summary>
-    /// The reply to tell <paramref name="replyTo"/>: <paramref name="reply"/>, or <c>-32603</c> in its place when the
-    /// caller is on another node and the reply cannot get there.
+    /// The reply to the call <paramref name="id"/> to tell <paramref name="replyTo"/>: <paramref name="reply"/>, or
+    /// <c>-32603</c> in its place when the caller is on another node and the reply cannot get there.
     /// </summary>
-    public MethodProtocol.Completed Completed(IActorRef replyTo, MethodProtocol.Invoke call, byte[]? reply)
+    public byte[]? Reply(IActorRef replyTo, RequestId? id, string method, string connectionId, byte[]? reply)
     {
-        if (reply is not null && call.Id is { } id && IsRemote(replyTo))
+        if (reply is not null && id is { } requestId && IsRemote(replyTo))
         {
             var size = SizeOfReply(reply);
             if (size > Limit)
             {
-                _log.Warning("Reply of {Method} to {ConnectionId} on another node refused: {Size} B, over the {Limit} B a message may carry between nodes; answered -32603", call.Method, call.Caller.ConnectionId, size, Limit);
-                return new MethodProtocol.Completed(call.CallKey, JsonRpcEncoder.Failure(id, JsonRpcError.InternalError));
+                _log.Warning("Reply of {Method} to {ConnectionId} on another node refused: {Size} B, over the {Limit} B a message may carry between nodes; answered -32603", method, connectionId, size, Limit);
+                return JsonRpcEncoder.Failure(requestId, JsonRpcError.InternalError);
             }
         }
 
-        return new MethodProtocol.Completed(call.CallKey, reply);
+        return reply;
     }
 
     /// <summary>Checks a server-to-client call to a connection of another node.</summary>
@@ -156,14 +155,14 @@ internal sealed class ClusterPayload : IExtension
     }
 
     /// <summary>
-    /// What <see cref="HubMessageSerializer"/> writes for a notification's delivery (exactly, give or take a length
+    /// What <see cref="Serialization.HubMessageSerializer"/> writes for a notification's delivery (exactly, give or take a length
     /// prefix): topic, frame length, frame, origin (4 B) and stamp (8 B).
     /// </summary>
     public static long SizeOfNotification(string topic, byte[] frame) => Utf8(topic) + 4 + frame.Length + 12;
 
     /// <summary>At least what the serializer writes for a call (an Invoke), at most <c>1 KiB</c> more.</summary>
-    public static long SizeOfRoutedCall(RequestId? id, string method, JToken? parameters, MethodProtocol.Caller caller) =>
-        FixedBytes + Utf8(id?.Text) + Utf8(method) + Json(parameters) + Utf8(caller.ConnectionId) + User(caller.User);
+    public static long SizeOfRoutedCall(RequestId? id, string method, JToken? parameters, string connectionId, HubUser user) =>
+        FixedBytes + Utf8(id?.Text) + Utf8(method) + Json(parameters) + Utf8(connectionId) + User(user);
 
     /// <summary>At least what the serializer writes for a call's reply (a Completed).</summary>
     public static long SizeOfReply(byte[] reply) => FixedBytes + reply.Length;

@@ -21,6 +21,12 @@ internal sealed class MethodDirectory
 
     public static MethodDirectory Empty(IEnumerable<string> localNames) => new(new Dictionary<string, Target[]>(), localNames);
 
+    /// <summary>
+    /// The name of a method's actor under <c>/user</c>, the same on every node, which is how a node finds another's:
+    /// escaped, since method names may hold any character.
+    /// </summary>
+    public static string ActorName(string method) => "method-" + Uri.EscapeDataString(method);
+
     /// <summary>Every method served by some reachable member, this node included, sorted by ordinal comparison.</summary>
     public string[] Names { get; }
 

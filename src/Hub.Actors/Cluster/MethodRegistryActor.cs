@@ -23,14 +23,16 @@ internal sealed class MethodRegistryActor : ReceiveActor
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly IActorRef _replicator = DistributedData.Get(Context.System).Replicator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly HubRuntime _runtime;
+    private readonly MethodDirectoryHolder _directory;
+    private readonly string[] _localNames;
     private readonly HashSet<Address> _up = [];
     private readonly HashSet<Address> _unreachable = [];
     private IReadOnlyDictionary<string, NodeMethods> _entries = new Dictionary<string, NodeMethods>();
 
-    public MethodRegistryActor(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access, bool Sequential)> localMethods)
+    public MethodRegistryActor(MethodDirectoryHolder directory, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access, bool Sequential)> localMethods)
     {
-        _runtime = runtime;
+        _directory = directory;
+        _localNames = [.. localMethods.Keys];
 
         var entry = new NodeMethods([.. localMethods
             .OrderBy(m => m.Key, StringComparer.Ordinal)
@@ -74,8 +76,9 @@ internal sealed class MethodRegistryActor : ReceiveActor
         Receive<IUpdateFailure>(failure => _log.Error("Publishing this node's methods failed: {Reason}", failure));
     }
 
-    public static Props Props(HubRuntime runtime, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access, bool Sequential)> localMethods) =>
-        Akka.Actor.Props.Create(() => new MethodRegistryActor(runtime, localMethods));
+    /// <summary>Publishes <paramref name="localMethods"/> and keeps <paramref name="directory"/> current.</summary>
+    public static Props Props(MethodDirectoryHolder directory, IReadOnlyDictionary<string, (TimeSpan? Timeout, AccessRule Access, bool Sequential)> localMethods) =>
+        Akka.Actor.Props.Create(() => new MethodRegistryActor(directory, localMethods));
 
     /// <summary>The directory entry of a node: its address as text.</summary>
     public static string NodeKey(Address address) => address.ToString();
@@ -116,7 +119,7 @@ internal sealed class MethodRegistryActor : ReceiveActor
             foreach (var method in entry.Methods)
             {
                 var actor = ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(
-                    new RootActorPath(node) / "user" / HubRuntime.MethodActorName(method.Name));
+                    new RootActorPath(node) / "user" / MethodDirectory.ActorName(method.Name));
                 if (!remote.TryGetValue(method.Name, out var targets))
                 {
                     remote[method.Name] = targets = [];
@@ -126,9 +129,9 @@ internal sealed class MethodRegistryActor : ReceiveActor
             }
         }
 
-        _runtime.Directory = new MethodDirectory(
+        _directory.Current = new MethodDirectory(
             remote.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal),
-            _runtime.LocalMethodNames.Concat(remote.Keys));
+            _localNames.Concat(remote.Keys));
     }
 
     /// <summary>A node left or cannot be reached: calls in flight to it will not be answered.</summary>

@@ -11,9 +11,11 @@ namespace Hub.Cluster;
 /// at a majority of nodes before it is sent, and the publications given after it wait until it is sent, so
 /// the order stays the order given; a subscriber reading the retained value after a publication was sent
 /// therefore reads that value or a newer one, and its router can drop what is older
-/// (<see cref="TopicRouterActor"/>). Publications that do not retain go out at once when nothing waits.
+/// (<see cref="TopicRouterActor"/>). Publications that do not retain go out at once when nothing waits. What it
+/// sends is <paramref name="delivery"/>'s message for a frame and its stamp: the topics' own, which this module
+/// carries without naming it.
 /// </summary>
-internal sealed class TopicPublisher(ActorSystem system, IActorRef mediator, string topic, int origin, TimeSpan storeTimeout)
+internal sealed class TopicPublisher(ActorSystem system, IActorRef mediator, string topic, Func<byte[], long, IClusterMessage> delivery, TimeSpan storeTimeout)
 {
     private readonly Lock _lock = new();
     private readonly string _clusterTopic = PubSubBridge.ClusterTopic(topic);
@@ -114,7 +116,7 @@ internal sealed class TopicPublisher(ActorSystem system, IActorRef mediator, str
     private long NextStamp() => _lastStamp = Math.Max(DateTime.UtcNow.Ticks, _lastStamp + 1);
 
     private void Send(byte[] frame, long stamp) =>
-        mediator.Tell(new Publish(_clusterTopic, new TopicProtocol.Deliver(topic, frame, origin, stamp)));
+        mediator.Tell(new Publish(_clusterTopic, delivery(frame, stamp)));
 
     private sealed class Pending(byte[] frame, bool retain, bool clear)
     {

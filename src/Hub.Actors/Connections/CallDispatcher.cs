@@ -23,7 +23,7 @@ internal sealed class CallDispatcher
     private const string SweepTimer = "timeouts";
 
     private readonly ICallOwner _owner;
-    private readonly HubRuntime _runtime;
+    private readonly ConnectionServices _services;
     private readonly HubSettings _settings;
     private readonly IActorRef _self;
     private readonly ITimerScheduler _timers;
@@ -41,15 +41,15 @@ internal sealed class CallDispatcher
     // The length of the frame being dispatched: it bounds what its calls carry to another node.
     private int _frameBytes;
 
-    public CallDispatcher(ICallOwner owner, HubRuntime runtime, IActorRef self, ITimerScheduler timers, ActorSystem system, ILoggingAdapter log)
+    public CallDispatcher(ICallOwner owner, ConnectionServices services, IActorRef self, ITimerScheduler timers, EventStream events, ILoggingAdapter log)
     {
         _owner = owner;
-        _runtime = runtime;
-        _settings = runtime.Settings;
+        _services = services;
+        _settings = services.Settings;
         _self = self;
         _timers = timers;
-        _events = system.EventStream;
-        _payload = ClusterPayload.For(system);
+        _events = events;
+        _payload = services.Payload;
         _log = log;
         _rate = new TokenBucket(_settings.RateLimitPerSecond, _settings.RateLimitBurst);
     }
@@ -166,16 +166,16 @@ internal sealed class CallDispatcher
 
     private void Call(string method, JToken? parameters, ReplyTo replyTo)
     {
-        // The runtime's flag is set before the drain reaches each connection, so no call slips in between.
-        if (_draining || _runtime.IsDraining)
+        // The node's flag is set before the drain reaches each connection, so no call slips in between.
+        if (_draining || _services.Drain.IsDraining)
         {
-            Refuse(CallMetrics.MethodTag(method, _runtime.Directory.Names), replyTo, JsonRpcError.ServerShuttingDown);
+            Refuse(CallMetrics.MethodTag(method, _services.Methods.Directory.Names), replyTo, JsonRpcError.ServerShuttingDown);
             return;
         }
 
         if (_calls.Count >= _settings.MaxInFlight || !_rate.TryTake())
         {
-            Refuse(CallMetrics.MethodTag(method, _runtime.Directory.Names), replyTo, JsonRpcError.TooManyRequests);
+            Refuse(CallMetrics.MethodTag(method, _services.Methods.Directory.Names), replyTo, JsonRpcError.TooManyRequests);
             return;
         }
 
@@ -197,7 +197,7 @@ internal sealed class CallDispatcher
         var caller = _owner.Caller;
         // A method the caller may not use is answered as an unknown one, at once, taking no slot and counted as
         // "unknown", so nothing tells it apart. Only tests of a method served elsewhere run where it is served.
-        if (_runtime.TryGetMethod(method, out var local) && local.Access.Allows(caller.User))
+        if (_services.Methods.TryGetLocal(method, out var local) && local.Access.Allows(caller.User))
         {
             (actor, methodTimeout, sequential) = (local.Actor, local.Timeout, local.Sequential);
         }
@@ -236,10 +236,10 @@ internal sealed class CallDispatcher
         switch (method)
         {
             case "get_methods":
-                AnswerResult(replyTo, new JArray(_runtime.MethodNames(_owner.BuiltInNames, _owner.Caller.User)));
+                AnswerResult(replyTo, new JArray(_owner.BuiltInNames.Concat(_services.Methods.Visible(_owner.Caller.User))));
                 return BuiltIn.Answered();
             case "get_topics":
-                AnswerResult(replyTo, new JArray(_runtime.TopicNames(_owner.Caller.User)));
+                AnswerResult(replyTo, new JArray(_services.Topics.Visible(_owner.Caller.User)));
                 return BuiltIn.Answered();
             default:
                 return _owner.TryBuiltIn(method, parameters, replyTo);
@@ -260,7 +260,7 @@ internal sealed class CallDispatcher
     /// </summary>
     private bool TryGetRemote(string method, out MethodDirectory.Target target)
     {
-        if (!_runtime.Directory.TryGetRemote(method, out target))
+        if (!_services.Methods.Directory.TryGetRemote(method, out target))
         {
             return false;
         }
@@ -272,7 +272,7 @@ internal sealed class CallDispatcher
 
         _watchingNodes = true;
         _events.Subscribe(_self, typeof(MethodRegistryActor.NodeLost));
-        return _runtime.Directory.TryGetRemote(method, out target);
+        return _services.Methods.Directory.TryGetRemote(method, out target);
     }
 
     /// <summary>The connection stops: no more node losses for it.</summary>

@@ -20,12 +20,12 @@ internal abstract class ConnectionActor : UntypedActor, IWithTimers, ICallOwner
     private readonly IConnectionTransport _transport;
     private bool _draining;
 
-    protected ConnectionActor(string connectionId, MethodProtocol.Caller caller, IConnectionTransport transport, HubRuntime runtime)
+    protected ConnectionActor(string connectionId, MethodProtocol.Caller caller, IConnectionTransport transport, ConnectionServices services)
     {
         ConnectionId = connectionId;
         Caller = caller;
         _transport = transport;
-        Runtime = runtime;
+        Services = services;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -38,9 +38,9 @@ internal abstract class ConnectionActor : UntypedActor, IWithTimers, ICallOwner
 
     protected string ConnectionId { get; }
 
-    protected HubRuntime Runtime { get; }
+    protected ConnectionServices Services { get; }
 
-    protected HubSettings Settings => Runtime.Settings;
+    protected HubSettings Settings => Services.Settings;
 
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
@@ -93,7 +93,7 @@ internal abstract class ConnectionActor : UntypedActor, IWithTimers, ICallOwner
     protected override void PreStart()
     {
         Outbound = new Outbound(_transport, Self, Settings.OutboundMaxMessages, Settings.OutboundMaxBytes);
-        Calls = new CallDispatcher(this, Runtime, Self, Timers, Context.System, Log);
+        Calls = new CallDispatcher(this, Services, Self, Timers, Context.System.EventStream, Log);
         HubMetrics.ConnectionOpened(TransportTag);
         Log.Debug("Connection {ConnectionId} opened", ConnectionId);
     }

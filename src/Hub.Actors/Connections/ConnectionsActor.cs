@@ -10,15 +10,15 @@ namespace Hub.Connections;
 /// </summary>
 internal sealed class ConnectionsActor : ReceiveActor, IWithTimers
 {
-    private readonly HubRuntime _runtime;
+    private readonly ConnectionServices _services;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _drainWaiters = [];
     private long _nextId;
     private bool _draining;
 
-    public ConnectionsActor(HubRuntime runtime)
+    public ConnectionsActor(ConnectionServices services)
     {
-        _runtime = runtime;
+        _services = services;
         Receive<Open>(OnOpen);
         Receive<GetCount>(_ => Sender.Tell(Context.GetChildren().Count()));
         Receive<DrainAll>(drain =>
@@ -45,7 +45,7 @@ internal sealed class ConnectionsActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(HubRuntime runtime) => Akka.Actor.Props.Create(() => new ConnectionsActor(runtime));
+    public static Props Props(ConnectionServices services) => Akka.Actor.Props.Create(() => new ConnectionsActor(services));
 
     protected override SupervisorStrategy SupervisorStrategy() =>
         new OneForOneStrategy(ex =>
@@ -65,8 +65,8 @@ internal sealed class ConnectionsActor : ReceiveActor, IWithTimers
         var id = ++_nextId;
         var connectionId = (open.IsHttp ? "http-" : "ws-") + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var props = open.IsHttp
-            ? HttpConnectionActor.Props(connectionId, open.User, open.Transport, _runtime)
-            : WebSocketConnectionActor.Props(connectionId, open.User, open.Transport, _runtime);
+            ? HttpConnectionActor.Props(connectionId, open.User, open.Transport, _services)
+            : WebSocketConnectionActor.Props(connectionId, open.User, open.Transport, _services);
         var child = Context.ActorOf(props, connectionId);
         Context.Watch(child);
         Sender.Tell(new Opened(connectionId, child));

@@ -13,8 +13,8 @@ namespace Hub.Connections;
 /// only: 204) and closes. Without a connection to hold them there are no subscriptions, no login and no calls to the
 /// client (PROTOCOL.md section 1).
 /// </summary>
-internal sealed class HttpConnectionActor(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, HubRuntime runtime)
-    : ConnectionActor(connectionId, new MethodProtocol.Caller(connectionId, user is null ? HubUser.Anonymous : new HubUser(user), null), transport, runtime)
+internal sealed class HttpConnectionActor(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, ConnectionServices services)
+    : ConnectionActor(connectionId, new MethodProtocol.Caller(connectionId, user is null ? HubUser.Anonymous : new HubUser(user), null), transport, services)
 {
     private static readonly string[] Names = HubBuilder.BuiltIns[..2];
 
@@ -25,8 +25,8 @@ internal sealed class HttpConnectionActor(string connectionId, ClaimsPrincipal? 
 
     protected override KeyValuePair<string, object?> TransportTag => HubMetrics.Http;
 
-    public static Props Props(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, HubRuntime runtime) =>
-        Akka.Actor.Props.Create(() => new HttpConnectionActor(connectionId, user, transport, runtime));
+    public static Props Props(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, ConnectionServices services) =>
+        Akka.Actor.Props.Create(() => new HttpConnectionActor(connectionId, user, transport, services));
 
     public override BuiltIn TryBuiltIn(string method, JToken? parameters, ReplyTo replyTo)
     {

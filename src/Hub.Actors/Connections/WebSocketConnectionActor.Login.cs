@@ -40,7 +40,7 @@ internal sealed partial class WebSocketConnectionActor
         }
 
         var key = Calls.Hold(replyTo);
-        Runtime.Authenticator!.AuthenticateAsync(token, CancellationToken.None)
+        Services.Authenticator!.AuthenticateAsync(token, CancellationToken.None)
             .PipeTo(Self, success: principal => new LoginChecked(key, principal), failure: _ => new LoginChecked(key, null));
         return BuiltIn.CountedLater;
     }
@@ -65,7 +65,7 @@ internal sealed partial class WebSocketConnectionActor
         ScheduleExpiry();
 
         // Subscriptions the new user may not have are dropped, and the reply names them.
-        var dropped = _subscriptions.Keys.Where(topic => !Runtime.IsTopic(topic, User)).ToList();
+        var dropped = _subscriptions.Keys.Where(topic => !Services.Topics.IsTopic(topic, User)).ToList();
         foreach (var topic in dropped)
         {
             EndSubscription(topic);

@@ -48,7 +48,7 @@ internal sealed partial class WebSocketConnectionActor
         }
 
         // All or nothing: every name must be a topic this caller may see before anything changes.
-        var refused = names.Where(n => n.Type != JTokenType.String || !Runtime.IsTopic((string)n!, User)).ToList();
+        var refused = names.Where(n => n.Type != JTokenType.String || !Services.Topics.IsTopic((string)n!, User)).ToList();
         if (refused.Count > 0)
         {
             return Refuse(replyTo, JsonRpcError.InvalidParams(new JArray(refused.Select(n => n.Type == JTokenType.String ? n : new JValue(n.ToString(Newtonsoft.Json.Formatting.None))))));
@@ -75,7 +75,7 @@ internal sealed partial class WebSocketConnectionActor
         foreach (var subscription in subscriptions)
         {
             _subscriptions.Add(subscription.Topic, subscription);
-            Runtime.Topics.Tell(new TopicProtocol.Subscribe(subscription.Topic, Self, subscription));
+            Services.TopicManager.Tell(new TopicProtocol.Subscribe(subscription.Topic, Self, subscription));
         }
 
         // It can only succeed now: counted as answered.
@@ -151,7 +151,7 @@ internal sealed partial class WebSocketConnectionActor
         if (_subscriptions.Remove(topic, out var subscription))
         {
             subscription.Close();
-            Runtime.Topics.Tell(new TopicProtocol.Unsubscribe(topic, Self, subscription));
+            Services.TopicManager.Tell(new TopicProtocol.Unsubscribe(topic, Self, subscription));
         }
     }
 

@@ -19,8 +19,8 @@ internal sealed partial class WebSocketConnectionActor : ConnectionActor
     private readonly Dictionary<string, IActorRef> _clientCalls = new(StringComparer.Ordinal);
     private long _nextClientCall;
 
-    public WebSocketConnectionActor(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, HubRuntime runtime)
-        : base(connectionId, new MethodProtocol.Caller(connectionId, user is null ? HubUser.Anonymous : new HubUser(user), null), transport, runtime)
+    public WebSocketConnectionActor(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, ConnectionServices services)
+        : base(connectionId, new MethodProtocol.Caller(connectionId, user is null ? HubUser.Anonymous : new HubUser(user), null), transport, services)
     {
         Caller = Caller with { Connection = Self };
     }
@@ -33,8 +33,8 @@ internal sealed partial class WebSocketConnectionActor : ConnectionActor
 
     private HubUser User => Caller.User;
 
-    public static Props Props(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, HubRuntime runtime) =>
-        Akka.Actor.Props.Create(() => new WebSocketConnectionActor(connectionId, user, transport, runtime));
+    public static Props Props(string connectionId, ClaimsPrincipal? user, IConnectionTransport transport, ConnectionServices services) =>
+        Akka.Actor.Props.Create(() => new WebSocketConnectionActor(connectionId, user, transport, services));
 
     public override BuiltIn TryBuiltIn(string method, JToken? parameters, ReplyTo replyTo)
     {
@@ -47,7 +47,7 @@ internal sealed partial class WebSocketConnectionActor : ConnectionActor
                 return Subscribe(parameters, replyTo);
             case "unsubscribe":
                 return Unsubscribe(parameters, replyTo);
-            case CallMetrics.LoginMethod when Runtime.Authenticator is not null:
+            case CallMetrics.LoginMethod when Services.Authenticator is not null:
                 return Login(parameters, replyTo);
             default:
                 return BuiltIn.NotBuiltIn;
@@ -132,7 +132,7 @@ internal sealed partial class WebSocketConnectionActor : ConnectionActor
         }
 
         Timers.Cancel("client-call:" + reply.Id.Text);
-        asker.Tell(ClusterPayload.For(Context.System).FitsClientAnswer(asker, ConnectionId, reply.Result, reply.Error)
+        asker.Tell(Services.Payload.FitsClientAnswer(asker, ConnectionId, reply.Result, reply.Error)
             ? new ConnectionProtocol.ClientAnswered(reply.Result, reply.Error)
             : new ConnectionProtocol.ClientUnavailable("The client's answer is too large to cross the cluster."));
     }

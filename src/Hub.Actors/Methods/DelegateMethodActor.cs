@@ -15,12 +15,15 @@ namespace Hub.Methods;
 /// </summary>
 internal sealed class DelegateMethodActor : ReceiveActor
 {
+    private readonly MethodServices _services;
     private readonly MethodReply _replies;
-    private readonly ClusterPayload _payload = ClusterPayload.For(Context.System);
+    private readonly ClusterPayload _payload;
 
-    public DelegateMethodActor(MethodHandler handler, IHub hub, MethodReply replies, AccessRule access, bool inline)
+    public DelegateMethodActor(MethodHandler handler, MethodServices services, AccessRule access, bool inline)
     {
-        _replies = replies;
+        _services = services;
+        _replies = services.Replies;
+        _payload = services.Payload;
         Receive<MethodProtocol.Invoke>(call =>
         {
             var replyTo = Sender;
@@ -35,37 +38,35 @@ internal sealed class DelegateMethodActor : ReceiveActor
             // Declared non-blocking (HubBuilder.RunInline): here, one call at a time, a dispatch less per call.
             if (inline)
             {
-                Run(handler, hub, call, replyTo);
+                Run(handler, call, replyTo);
                 return;
             }
 
             // A work item rather than Task.Run and PipeTo: the handler runs on it directly (a synchronous one blocks a
             // pool thread, never this actor), and the reply is one Tell; no task, closure or continuation besides.
             ThreadPool.UnsafeQueueUserWorkItem(
-                static work => work.Actor.Run(work.Handler, work.Hub, work.Call, work.ReplyTo),
-                (Actor: this, Handler: handler, Hub: hub, Call: call, ReplyTo: replyTo),
+                static work => work.Actor.Run(work.Handler, work.Call, work.ReplyTo),
+                (Actor: this, Handler: handler, Call: call, ReplyTo: replyTo),
                 preferLocal: false);
         });
     }
 
-    public static Props Props(MethodHandler handler, IHub hub, MethodReply replies, AccessRule access, bool inline = false) =>
-        Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, hub, replies, access, inline));
+    public static Props Props(MethodHandler handler, MethodServices services, AccessRule access, bool inline = false) =>
+        Akka.Actor.Props.Create(() => new DelegateMethodActor(handler, services, access, inline));
 
     /// <summary>
     /// Runs one call and tells its reply. A handler that returns at once (most do) is answered right here, with no
     /// task and no timer: its caller's connection times the call out in any case. Only a handler that takes a
     /// <see cref="CancellationToken"/> gets one that fires at the timeout, and only a pending call is awaited.
     /// </summary>
-    private void Run(MethodHandler handler, IHub hub, MethodProtocol.Invoke call, IActorRef replyTo)
+    private void Run(MethodHandler handler, MethodProtocol.Invoke call, IActorRef replyTo)
     {
         CancellationTokenSource? timeout = null;
         ValueTask<JToken> pending;
         try
         {
             timeout = handler.TakesCancellation ? new CancellationTokenSource(call.Timeout) : null;
-            var context = handler.TakesContext
-                ? new HubCallContext(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, hub, call.Timeout)
-                : null;
+            var context = handler.TakesContext ? _services.ContextOf(call) : null;
             pending = handler.InvokeAsync(context, call.Params, timeout?.Token ?? CancellationToken.None);
         }
         catch (Exception ex)

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using Hub.Cluster;
+using Hub.Auth;
 using Hub.Protocol;
 
 namespace Hub.Methods;
@@ -26,7 +26,8 @@ namespace Hub.Methods;
 /// </example>
 public abstract class MethodActor : ReceiveActor
 {
-    private readonly ClusterPayload _payload = ClusterPayload.For(Context.System);
+    private MethodServices? _services;
+    private AccessRule _access = new();
 
     /// <summary>Creates the actor and starts taking calls.</summary>
     protected MethodActor()
@@ -38,13 +39,20 @@ public abstract class MethodActor : ReceiveActor
     /// <param name="request">The call: params, caller, cancellation at the method's timeout.</param>
     protected abstract Task<object?> OnCallAsync(MethodCall request);
 
+    /// <summary>Given by <see cref="MethodActorProducer"/> before the first message: what the method's calls are served with.</summary>
+    internal void Serve(MethodServices services, AccessRule access)
+    {
+        _services = services;
+        _access = access;
+    }
+
     private async Task InvokeAsync(MethodProtocol.Invoke invoke)
     {
         var replyTo = Sender;
-        var runtime = HubRuntime.Get(Context.System);
-        if (runtime.TryGetMethod(invoke.Method, out var target) && !target.Access.Allows(invoke.Caller.User))
+        var services = _services ?? throw new InvalidOperationException($"{GetType().Name} serves calls only as registered with HubBuilder.AddMethodActor.");
+        if (!_access.Allows(invoke.Caller.User))
         {
-            MethodReply.Answer(_payload, replyTo, invoke, MethodReply.Error(invoke, JsonRpcError.MethodNotFound));
+            MethodReply.Answer(services.Payload, replyTo, invoke, MethodReply.Error(invoke, JsonRpcError.MethodNotFound));
             return;
         }
 
@@ -53,19 +61,18 @@ public abstract class MethodActor : ReceiveActor
         Exception? crash = null;
         try
         {
-            var context = new HubCallContext(invoke.Caller.ConnectionId, invoke.Caller.User, invoke.Params, invoke.Caller.Connection, runtime, invoke.Timeout);
-            var result = await OnCallAsync(new MethodCall(invoke.Method, context, runtime.Serializer, timeout.Token)).ConfigureAwait(true);
-            reply = runtime.Replies.Succeeded(invoke, MethodHandler.ToToken(result, runtime.Serializer));
+            var result = await OnCallAsync(new MethodCall(invoke.Method, services.ContextOf(invoke), services.Serializer, timeout.Token)).ConfigureAwait(true);
+            reply = services.Replies.Succeeded(invoke, MethodHandler.ToToken(result, services.Serializer));
         }
         catch (Exception ex)
         {
             // The handler's chosen error and its timeout are answers, not faults: only anything else restarts the actor.
             var timedOut = MethodReply.IsTimeout(ex, timeout);
             crash = ex is HubRpcException || timedOut ? null : ex;
-            reply = runtime.Replies.Failed(invoke, ex, timedOut, restarting: crash is not null);
+            reply = services.Replies.Failed(invoke, ex, timedOut, restarting: crash is not null);
         }
 
-        MethodReply.Answer(_payload, replyTo, invoke, reply);
+        MethodReply.Answer(services.Payload, replyTo, invoke, reply);
         if (crash is not null)
         {
             // Logged above with the call it failed; HubGuardianStrategy restarts the actor without logging it again.

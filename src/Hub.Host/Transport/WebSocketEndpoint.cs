@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Hub.Connections;
+using Hub.Engine;
 using Hub.Host.Auth;
 using Hub.Host.Configuration;
 using Microsoft.AspNetCore.Http;

@@ -4,6 +4,7 @@ using Akka.Configuration;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Hub.Connections;
+using Hub.Engine;
 using Hub.Tests.Support;
 
 namespace Hub.Tests.Actors;

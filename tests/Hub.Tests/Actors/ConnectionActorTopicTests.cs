@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Hub.Connections;
+using Hub.Engine;
 using Hub.Tests.Support;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;

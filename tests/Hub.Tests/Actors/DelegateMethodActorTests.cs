@@ -222,7 +222,7 @@ public sealed class DelegateMethodActorTests(ITestOutputHelper output) : Cluster
     private IActorRef Start(Action<HubBuilder> configure)
     {
         var runtime = StartHub(configure);
-        Assert.True(runtime.TryGetMethod("m", out var target));
+        Assert.True(runtime.Methods.TryGetLocal("m", out var target));
         return target.Actor;
     }
 

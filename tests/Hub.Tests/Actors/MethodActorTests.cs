@@ -95,7 +95,7 @@ public sealed class MethodActorTests(ITestOutputHelper output) : ClusterTestKit(
     public async Task Call_sees_the_callers_connection_id()
     {
         var runtime = StartHub(h => h.AddMethodActor<WhoActor>("who"));
-        runtime.TryGetMethod("who", out var target);
+        Assert.True(runtime.Methods.TryGetLocal("who", out var target));
 
         var reply = await CallAsync(target.Actor, 1, null);
 
@@ -105,7 +105,7 @@ public sealed class MethodActorTests(ITestOutputHelper output) : ClusterTestKit(
     private IActorRef Start()
     {
         var runtime = StartHub(h => h.AddMethodActor<CounterActor>("counter"));
-        Assert.True(runtime.TryGetMethod("counter", out var target));
+        Assert.True(runtime.Methods.TryGetLocal("counter", out var target));
         return target.Actor;
     }
 

@@ -13,7 +13,7 @@ namespace Hub.Tests.Actors;
 /// </summary>
 public sealed class ParameterBinderTests
 {
-    private static readonly HubCallContext Context = new("ws-test", user: Hub.Auth.HubUser.Anonymous, parameters: null, connection: null, new NoHub(), TimeSpan.FromSeconds(1));
+    private static readonly HubCallContext Context = new("ws-test", user: Hub.Auth.HubUser.Anonymous, parameters: null, connection: null, new NoHub(), new NoClient(), TimeSpan.FromSeconds(1));
 
     [Fact]
     public void Positional_params_bind_in_order()
@@ -364,5 +364,11 @@ public sealed class ParameterBinderTests
     private sealed class NoHub : IHub
     {
         public Task NotifyAsync(string topic, object? data, bool retain = false, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+
+    private sealed class NoClient : IClientCaller
+    {
+        public Task<JToken> CallAsync(Akka.Actor.IActorRef connection, string connectionId, string method, JToken? parameters, TimeSpan timeout, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Binding calls no client.");
     }
 }

@@ -3,6 +3,7 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.DistributedData;
 using Akka.Remote;
 using Hub.Cluster;
+using Hub.Cluster.Serialization;
 
 namespace Hub.Tests.Architecture;
 
@@ -32,16 +33,16 @@ public sealed class ClusterModuleTests
         ["Hub.Topics.TopicRouterActor"] =
             [typeof(SubscribeAck), typeof(UnsubscribeAck), typeof(IGetResponse), typeof(GetFailure)],
         ["Hub.Diagnostics.HubMetrics"] =
-            [typeof(Akka.Cluster.Cluster), typeof(Akka.Cluster.ClusterEvent.CurrentClusterState), typeof(Akka.Cluster.Member)],
+            [typeof(Akka.Cluster.Cluster), typeof(Akka.Cluster.ClusterEvent.CurrentClusterState), typeof(Akka.Cluster.Member), typeof(Akka.Cluster.MemberStatus)],
     };
 
     [Fact]
     public void Cluster_machinery_outside_the_cluster_module_is_only_what_is_listed()
     {
-        var outside = Engine.GetTypes().Where(t => t.Namespace != "Hub.Cluster").ToList();
+        var outside = Engine.GetTypes().Where(t => !InModule(t)).ToList();
 
         var offenders = outside
-            .SelectMany(t => DependencyTests.UsedTypes(t).Where(IsClusterMachinery).Select(used => (Owner: Owner(t), Used: used)))
+            .SelectMany(t => TypeDependencies.UsedBy(t).Where(IsClusterMachinery).Select(used => (Owner: TypeDependencies.Owner(t), Used: used)))
             .Where(pair => !(Allowed.TryGetValue(pair.Owner.FullName!, out var allowed) && allowed.Contains(pair.Used)))
             .Select(pair => $"{pair.Owner.FullName} uses {pair.Used.FullName}")
             .Distinct()
@@ -54,10 +55,10 @@ public sealed class ClusterModuleTests
     [Fact]
     public void Cluster_module_knows_connections_and_topics_only_by_the_messages_that_cross()
     {
-        var module = Engine.GetTypes().Where(t => t.Namespace == "Hub.Cluster").ToList();
+        var module = Engine.GetTypes().Where(InModule).ToList();
 
         var offenders = module
-            .SelectMany(t => DependencyTests.UsedTypes(t).Select(used => (Owner: Owner(t), Used: used)))
+            .SelectMany(t => TypeDependencies.UsedBy(t).Select(used => (Owner: TypeDependencies.Owner(t), Used: used)))
             .Where(pair => pair.Used.Namespace is "Hub.Connections" or "Hub.Topics" && !typeof(IClusterMessage).IsAssignableFrom(pair.Used))
             .Select(pair => $"{pair.Owner.FullName} uses {pair.Used.FullName}")
             .Distinct()
@@ -67,11 +68,10 @@ public sealed class ClusterModuleTests
         Assert.True(offenders.Count == 0, string.Join(Environment.NewLine, offenders));
     }
 
+    /// <summary><c>Cluster/</c> and its <c>Serialization/</c>.</summary>
+    private static bool InModule(Type type) => type.Namespace is "Hub.Cluster" or "Hub.Cluster.Serialization";
+
     /// <summary>Akka.Cluster, its tools (pub/sub), DistributedData, remoting, and Akka's serialization API.</summary>
     private static bool IsClusterMachinery(Type type) =>
         ClusterAssemblies.Contains(type.Assembly) || (type.Namespace?.StartsWith("Akka.Serialization", StringComparison.Ordinal) ?? false);
-
-    /// <summary>The type a compiler-generated one (a lambda's closure, an async state machine) belongs to.</summary>
-    private static Type Owner(Type type) =>
-        type.DeclaringType is { } outer && type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)) ? Owner(outer) : type;
 }

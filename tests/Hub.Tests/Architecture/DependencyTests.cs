@@ -38,7 +38,7 @@ public sealed class DependencyTests
     {
         var references = Protocol.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         var offenders = Protocol.GetTypes()
-            .SelectMany(t => UsedTypes(t).Select(used => (t, used)))
+            .SelectMany(t => TypeDependencies.UsedBy(t).Select(used => (t, used)))
             .Where(pair => pair.used.Assembly == typeof(ActorSystem).Assembly || (pair.used.Namespace?.StartsWith("Akka", StringComparison.Ordinal) ?? false))
             .Select(pair => $"{pair.t.Name} uses {pair.used.FullName}")
             .ToList();
@@ -58,50 +58,5 @@ public sealed class DependencyTests
         Assert.Same(Protocol, typeof(HubRpcException).Assembly);
         Assert.Contains(Engine.GetReferencedAssemblies(), a => a.Name == Protocol.GetName().Name);
         Assert.Contains(Client.GetReferencedAssemblies(), a => a.Name == Protocol.GetName().Name);
-    }
-
-    internal static IEnumerable<Type> UsedTypes(Type type)
-    {
-        const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        var types = new List<Type?> { type.BaseType };
-        types.AddRange(type.GetInterfaces());
-        types.AddRange(type.GetFields(All).Select(f => f.FieldType));
-        types.AddRange(type.GetProperties(All).Select(p => p.PropertyType));
-        foreach (var method in type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All)))
-        {
-            types.AddRange(method.GetParameters().Select(p => p.ParameterType));
-            if (method is MethodInfo info)
-            {
-                types.Add(info.ReturnType);
-            }
-
-            var body = method.GetMethodBody();
-            if (body is not null)
-            {
-                types.AddRange(body.LocalVariables.Select(l => l.LocalType));
-            }
-        }
-
-        return types.OfType<Type>().SelectMany(Expand);
-    }
-
-    private static IEnumerable<Type> Expand(Type type)
-    {
-        yield return type;
-        if (type.HasElementType)
-        {
-            foreach (var inner in Expand(type.GetElementType()!))
-            {
-                yield return inner;
-            }
-        }
-
-        if (type.IsGenericType)
-        {
-            foreach (var inner in type.GetGenericArguments().SelectMany(Expand))
-            {
-                yield return inner;
-            }
-        }
     }
 }

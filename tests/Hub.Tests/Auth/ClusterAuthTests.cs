@@ -20,7 +20,7 @@ public sealed class ClusterAuthTests
                 }
             },
             Tokens.Settings());
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("bob_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("bob_on_c")));
         await using var alice = await AuthenticatedSocket.ConnectAsync(cluster.A.WebSocketUri, Tokens.For("alice"));
         await using var bob = await AuthenticatedSocket.ConnectAsync(cluster.A.WebSocketUri, Tokens.For("bob", ["reports"]));
 

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Hub.Auth;
 using Hub.Cluster;
+using Hub.Cluster.Serialization;
 using Hub.Connections;
 using Hub.Host.Configuration;
 using Hub.Methods;
@@ -158,7 +159,7 @@ public sealed class ClusterPayloadTests : Akka.TestKit.Xunit2.TestKit
 
         (object Message, long Estimate) sample = name switch
         {
-            "invoke" or "invoke anonymous" => (new MethodProtocol.Invoke(7, RequestId.FromString("id"), "m\u00e9thode", json, caller, TimeSpan.FromSeconds(3)), ClusterPayload.SizeOfRoutedCall(RequestId.FromString("id"), "m\u00e9thode", json, caller)),
+            "invoke" or "invoke anonymous" => (new MethodProtocol.Invoke(7, RequestId.FromString("id"), "m\u00e9thode", json, caller, TimeSpan.FromSeconds(3)), ClusterPayload.SizeOfRoutedCall(RequestId.FromString("id"), "m\u00e9thode", json, caller.ConnectionId, caller.User)),
             "reply" => (new MethodProtocol.Completed(7, reply), ClusterPayload.SizeOfReply(reply)),
             "call client" => (new ConnectionProtocol.CallClient("confirm", json), ClusterPayload.SizeOfCallClient("confirm", json)),
             "client answered" => (new ConnectionProtocol.ClientAnswered(json, null), ClusterPayload.SizeOfClientAnswer(json, null)),

@@ -94,7 +94,7 @@ public sealed class ClusterTests
         });
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
         await using var onB = await RawSocket.ConnectAsync(cluster.B.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("only_on_c") && cluster.B.Runtime.Directory.Names.Contains("only_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("only_on_c") && cluster.B.Runtime.Methods.Directory.Names.Contains("only_on_c")));
 
         var methods = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"get_methods\",\"id\":1}");
         var fromA = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"only_on_c\",\"id\":2}");
@@ -116,7 +116,7 @@ public sealed class ClusterTests
             }
         });
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("tested_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("tested_on_c")));
 
         var methods = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"get_methods\",\"id\":1}");
         var call = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"tested_on_c\",\"id\":2}");
@@ -143,7 +143,7 @@ public sealed class ClusterTests
             }
         });
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("step_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("step_on_c")));
 
         for (var i = 0; i < 5; i++)
         {
@@ -175,7 +175,7 @@ public sealed class ClusterTests
             }
         });
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("slow_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("slow_on_c")));
 
         await onA.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"slow_on_c\",\"id\":\"in-flight\"}");
         await started.Task.WaitAsync(Waits.Max);
@@ -183,7 +183,7 @@ public sealed class ClusterTests
 
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32003,\"message\":\"Method unavailable\"},\"id\":\"in-flight\"}", await onA.ReceiveReplyAsync());
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
-        await Eventually.TrueAsync(() => Task.FromResult(!cluster.A.Runtime.Directory.Names.Contains("slow_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(!cluster.A.Runtime.Methods.Directory.Names.Contains("slow_on_c")));
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,\"message\":\"Method not found\"},\"id\":2}", await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"slow_on_c\",\"id\":2}"));
     }
 

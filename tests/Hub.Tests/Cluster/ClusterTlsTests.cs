@@ -27,7 +27,7 @@ public sealed class ClusterTlsTests
             },
             certificate.Settings);
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("only_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("only_on_c")));
 
         var reply = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"only_on_c\",\"id\":1}");
 

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Hub.Auth;
 using Hub.Cluster;
+using Hub.Cluster.Serialization;
+using Hub.Engine;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Tests.Support;
@@ -55,15 +57,15 @@ public sealed class EngineConfigurationTests(ITestOutputHelper output) : Akka.Te
             var b = HubRuntime.Start(other, new HubBuilder().AddTopic("news"), new HubSettings());
             await JoinAsync(Sys, other);
             var subscriber = CreateTestProbe(other);
-            b.Topics.Tell(new TopicProtocol.Subscribe("news", subscriber.Ref), subscriber.Ref);
+            other.ActorSelection("/user/hub-topics").Tell(new TopicProtocol.Subscribe("news", subscriber.Ref), subscriber.Ref);
             await subscriber.ExpectMsgAsync<TopicProtocol.Subscribed>(Waits.Max);
 
-            await Eventually.TrueAsync(() => Task.FromResult(b.Directory.TryGetRemote("echo", out _)), "A's method entry reaches B");
+            await Eventually.TrueAsync(() => Task.FromResult(b.Methods.Directory.TryGetRemote("echo", out _)), "A's method entry reaches B");
             var delivered = await PublishUntilDeliveredAsync(a, subscriber);
 
-            Assert.True(b.Directory.TryGetRemote("echo", out var target));
+            Assert.True(b.Methods.Directory.TryGetRemote("echo", out var target));
             Assert.Equal(Akka.Cluster.Cluster.Get(Sys).SelfAddress, target.Node);
-            Assert.Contains("echo", b.Directory.Names);
+            Assert.Contains("echo", b.Methods.Directory.Names);
             Assert.Equal("news", delivered.Topic);
             Assert.StartsWith("{\"jsonrpc\":\"2.0\",\"method\":\"news\",\"params\":{\"n\":", System.Text.Encoding.UTF8.GetString(delivered.EncodedFrame), StringComparison.Ordinal);
             Assert.Equal(TopicPublisher.Origin(Sys), delivered.Origin);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Akka.Actor;
 using Akka.Configuration;
 using Hub.Cluster;
+using Hub.Cluster.Serialization;
 using Hub.Connections;
 using Hub.Host.Configuration;
 using Hub.Methods;

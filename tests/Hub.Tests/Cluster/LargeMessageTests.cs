@@ -105,7 +105,7 @@ public sealed class LargeMessageTests
             }
         });
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("echo_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("echo_on_c")));
         var (message, big) = Sized("{\"jsonrpc\":\"2.0\",\"method\":\"echo_on_c\",\"params\":{\"big\":\"", "\"},\"id\":1}", MiB);
 
         var reply = await onA.CallAsync(message);
@@ -125,7 +125,7 @@ public sealed class LargeMessageTests
             }
         });
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("ask_from_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("ask_from_c")));
         var answer = Filler(MiB - 100, seed: 3);
 
         await onA.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"ask_from_c\",\"id\":1}");
@@ -193,7 +193,7 @@ public sealed class LargeMessageTests
             },
             SmallFrames);
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("echo_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("echo_on_c")));
 
         var reply = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"echo_on_c\",\"params\":[\"" + new string('x', 300_000) + "\"],\"id\":1}");
 
@@ -214,7 +214,7 @@ public sealed class LargeMessageTests
             SmallFrames);
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
         await using var onC = await RawSocket.ConnectAsync(cluster.C.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("big_on_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("big_on_c")));
 
         var remote = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"big_on_c\",\"params\":[300000],\"id\":1}");
         var local = await onC.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"big_on_c\",\"params\":[300000],\"id\":2}");
@@ -246,7 +246,7 @@ public sealed class LargeMessageTests
             },
             SmallFrames);
         await using var onA = await RawSocket.ConnectAsync(cluster.A.WebSocketUri);
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.Names.Contains("ask_from_c")));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.Names.Contains("ask_from_c")));
 
         var reply = await onA.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"ask_from_c\",\"id\":1}");
 

@@ -22,7 +22,7 @@ public sealed class MethodDirectoryTests
                 }
             },
             Tokens.Settings());
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.TryGetRemote(Name, out _)));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.TryGetRemote(Name, out _)));
         await using var allowed = await AuthenticatedSocket.ConnectAsync(cluster.A.WebSocketUri, Tokens.For("alice", ["p,q:r"]));
         await using var other = await AuthenticatedSocket.ConnectAsync(cluster.A.WebSocketUri, Tokens.For("bob", ["p", "q:r"]));
 
@@ -35,10 +35,10 @@ public sealed class MethodDirectoryTests
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":\"served by B\",\"id\":2}", called);
         Assert.DoesNotContain("a\\tb", hidden, StringComparison.Ordinal);
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,\"message\":\"Method not found\"},\"id\":2}", refused);
-        Assert.True(cluster.A.Runtime.Directory.TryGetRemote(Name, out var target));
+        Assert.True(cluster.A.Runtime.Methods.Directory.TryGetRemote(Name, out var target));
         Assert.Equal(TimeSpan.FromMilliseconds(1500), target.Timeout);
-        Assert.DoesNotContain("a", cluster.A.Runtime.Directory.Names);
-        Assert.DoesNotContain("d", cluster.A.Runtime.Directory.Names);
+        Assert.DoesNotContain("a", cluster.A.Runtime.Methods.Directory.Names);
+        Assert.DoesNotContain("d", cluster.A.Runtime.Methods.Directory.Names);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class MethodDirectoryTests
                 hub.AddMethod("only_on_c", () => "C");
             }
         });
-        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Directory.TryGetRemote("only_on_c", out _)));
+        await Eventually.TrueAsync(() => Task.FromResult(cluster.A.Runtime.Methods.Directory.TryGetRemote("only_on_c", out _)));
         var runtime = cluster.A.Runtime;
         var announced = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -61,7 +61,7 @@ public sealed class MethodDirectoryTests
         {
             if (message is MethodRegistryActor.NodeLost)
             {
-                announced.TrySetResult(runtime.Directory.TryGetRemote("only_on_c", out _));
+                announced.TrySetResult(runtime.Methods.Directory.TryGetRemote("only_on_c", out _));
             }
         });
         runtime.System.EventStream.Subscribe(listener, typeof(MethodRegistryActor.NodeLost));

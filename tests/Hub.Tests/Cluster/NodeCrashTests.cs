@@ -28,7 +28,7 @@ public sealed partial class NodeCrashTests
         var seed = Akka.Cluster.Cluster.Get(a.Runtime.System).SelfAddress.ToString();
         await using var b = await TestHub.StartAsync(new Dictionary<string, string?>(settings) { ["Hub:Cluster:Seeds:0"] = seed }, Configure);
         await using var c = await HubProcess.StartAsync(seed);
-        await Eventually.TrueAsync(() => Task.FromResult(UpMembers(a) == 3 && UpMembers(b) == 3 && a.Runtime.Directory.Names.Contains("sleep")));
+        await Eventually.TrueAsync(() => Task.FromResult(UpMembers(a) == 3 && UpMembers(b) == 3 && a.Runtime.Methods.Directory.Names.Contains("sleep")));
         await using var onA = await RawSocket.ConnectAsync(a.WebSocketUri);
         await using var onB = await RawSocket.ConnectAsync(b.WebSocketUri);
         await using var caller = await RawSocket.ConnectAsync(a.WebSocketUri);
@@ -72,7 +72,7 @@ public sealed partial class NodeCrashTests
         c.Kill();
 
         // Once A no longer routes to C (unreachable), a few more calls show the new answer, then the stream stops.
-        await Eventually.TrueAsync(() => Task.FromResult(!a.Runtime.Directory.Names.Contains("sleep")));
+        await Eventually.TrueAsync(() => Task.FromResult(!a.Runtime.Methods.Directory.Names.Contains("sleep")));
         var afterDetection = sent.Count + 10;
         await Eventually.TrueAsync(() => Task.FromResult(sent.Count >= afterDetection));
         await stop.CancelAsync();

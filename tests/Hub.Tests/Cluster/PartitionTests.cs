@@ -41,7 +41,7 @@ public sealed class PartitionTests
         await using var subscriber = await RawSocket.ConnectAsync(b.WebSocketUri);
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":[\"bench\"],\"id\":1}", await subscriber.CallAsync("{\"jsonrpc\":\"2.0\",\"method\":\"subscribe\",\"params\":[\"bench\"],\"id\":1}"));
         await PubSubWarmUp.RunAsync(a, [subscriber]);
-        await Eventually.TrueAsync(() => Task.FromResult(a.Runtime.Directory.Names.Contains("on_b")), "A knows B's method");
+        await Eventually.TrueAsync(() => Task.FromResult(a.Runtime.Methods.Directory.Names.Contains("on_b")), "A knows B's method");
 
         await PartitionAsync(cluster);
 

@@ -1,3 +1,4 @@
+using Hub.Engine;
 using Hub.Host;
 using Microsoft.AspNetCore.Builder;
 

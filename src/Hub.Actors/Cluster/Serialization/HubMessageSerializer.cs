@@ -4,13 +4,14 @@ using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
 using Hub.Auth;
+using Hub.Cluster;
 using Hub.Connections;
 using Hub.Methods;
 using Hub.Protocol;
 using Hub.Topics;
 using Newtonsoft.Json.Linq;
 
-namespace Hub.Cluster;
+namespace Hub.Cluster.Serialization;
 
 /// <summary>
 /// Hub's own wire format for messages between nodes: compact binary with a one-letter manifest per type. JSON

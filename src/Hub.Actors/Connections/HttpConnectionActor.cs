@@ -64,7 +64,7 @@ internal sealed class HttpConnectionActor(string connectionId, ClaimsPrincipal? 
     {
         if (message is ConnectionProtocol.CallClient)
         {
-            Sender.Tell(new ConnectionProtocol.ClientUnavailable("The connection cannot take server-to-client calls."));
+            Sender.Tell(CannotTakeClientCalls);
             return true;
         }
 

@@ -24,9 +24,11 @@ internal sealed class CallDispatcher
 
     private readonly ICallOwner _owner;
     private readonly ConnectionServices _services;
+    private readonly HubSettings _settings;
     private readonly IActorRef _self;
     private readonly ITimerScheduler _timers;
     private readonly EventStream _events;
+    private readonly ClusterPayload _payload;
     private readonly ILoggingAdapter _log;
     private readonly TokenBucket _rate;
     private readonly InFlightCalls _calls = new();
@@ -43,11 +45,13 @@ internal sealed class CallDispatcher
     {
         _owner = owner;
         _services = services;
+        _settings = services.Settings;
         _self = self;
         _timers = timers;
         _events = events;
+        _payload = services.Payload;
         _log = log;
-        _rate = new TokenBucket(services.Settings.RateLimitPerSecond, services.Settings.RateLimitBurst);
+        _rate = new TokenBucket(_settings.RateLimitPerSecond, _settings.RateLimitBurst);
     }
 
     /// <summary>True when no call is in flight (a held one included).</summary>
@@ -64,7 +68,7 @@ internal sealed class CallDispatcher
     {
         _log.Debug("Frame of {Size} B from {ConnectionId}", utf8.Length, connectionId);
         _frameBytes = utf8.Length;
-        switch (JsonRpcParser.Parse(utf8.Span, _services.Settings.MaxDepth, _services.Settings.MaxBatch))
+        switch (JsonRpcParser.Parse(utf8.Span, _settings.MaxDepth, _settings.MaxBatch))
         {
             case ParsedFrame.Rejected rejected:
                 HubMetrics.ProtocolError(rejected.Reply.Error.Code);
@@ -169,7 +173,7 @@ internal sealed class CallDispatcher
             return;
         }
 
-        if (_calls.Count >= _services.Settings.MaxInFlight || !_rate.TryTake())
+        if (_calls.Count >= _settings.MaxInFlight || !_rate.TryTake())
         {
             Refuse(CallMetrics.MethodTag(method, _services.Methods.Directory.Names), replyTo, JsonRpcError.TooManyRequests);
             return;
@@ -208,23 +212,23 @@ internal sealed class CallDispatcher
         }
 
         // A call that cannot reach the serving node is answered now, not left to time out.
-        if (node is not null && _services.Payload.RefuseRoutedCall(replyTo.Id, method, parameters, caller, _frameBytes) is { } tooLarge)
+        if (node is not null && _payload.RefuseRoutedCall(replyTo.Id, method, parameters, caller, _frameBytes) is { } tooLarge)
         {
             Refuse(method, replyTo, tooLarge);
             return;
         }
 
         var key = _calls.NextKey();
-        var timeout = methodTimeout ?? _services.Settings.MethodTimeout;
+        var timeout = methodTimeout ?? _settings.MethodTimeout;
         CallMetrics.Dispatched(method, replyTo.Id);
-        var started = Stopwatch.GetTimestamp();
+        var started = InFlightCalls.InFlight.Now;
         var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
 
         // A method on this node writes the reply of a request outside a batch itself: no hop through this mailbox.
         var direct = node is null && replyTo is { Id: not null, Batch: null } && _owner.DirectReplies is { } outbound ? new DirectReply(outbound) : null;
         _calls.Add(key, new InFlightCalls.InFlight(replyTo, node, method, started, deadline, direct));
         ScheduleSweep(deadline);
-        _calls.Run(actor, new MethodProtocol.Invoke(key, replyTo.Id, method, parameters, caller, timeout, direct, Admitted: node is null), sequential, _self);
+        _calls.Run(actor, new MethodProtocol.Invoke(key, replyTo.Id, method, parameters, caller, timeout, direct), sequential, _self);
     }
 
     private BuiltIn TryBuiltIn(string method, JToken? parameters, ReplyTo replyTo)

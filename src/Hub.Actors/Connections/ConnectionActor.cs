@@ -17,9 +17,6 @@ internal abstract class ConnectionActor : UntypedActor, IWithTimers, ICallOwner
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The answer to a server-to-client call that this connection cannot take (HTTP, or closing).</summary>
-    protected static readonly ConnectionProtocol.ClientUnavailable CannotTakeClientCalls = new("The connection cannot take server-to-client calls.");
-
     private readonly IConnectionTransport _transport;
     private bool _draining;
 

@@ -64,7 +64,7 @@ internal sealed class HttpConnectionActor(string connectionId, ClaimsPrincipal? 
     {
         if (message is ConnectionProtocol.CallClient)
         {
-            Sender.Tell(CannotTakeClientCalls);
+            Sender.Tell(new ConnectionProtocol.ClientUnavailable("The connection cannot take server-to-client calls."));
             return true;
         }
 

@@ -87,35 +87,27 @@ internal sealed class InFlightCalls
         List<long>? expired = null;
         foreach (var (key, call) in _calls)
         {
-            if (call.Deadline > now)
+            if (call.Deadline <= now)
+            {
+                if (call.Direct?.TryTake() ?? true)
+                {
+                    (expired ??= []).Add(key);
+                }
+            }
+            else
             {
                 next = Math.Min(next, call.Deadline);
             }
-            else if (call.Direct?.TryTake() ?? true)
-            {
-                (expired ??= []).Add(key);
-            }
         }
 
-        return expired is null ? null : Take(expired);
+        return expired?.Select(key => Finish(key, out var call) ? call : default).ToList();
     }
 
     /// <summary>Removes and returns the calls sent to <paramref name="node"/>.</summary>
     public List<InFlight> TakeSentTo(Address node)
     {
-        return Take([.. _calls.Where(kv => kv.Value.Node == node).Select(kv => kv.Key)]);
-    }
-
-    private List<InFlight> Take(List<long> keys)
-    {
-        var taken = new List<InFlight>(keys.Count);
-        foreach (var key in keys)
-        {
-            Finish(key, out var call);
-            taken.Add(call);
-        }
-
-        return taken;
+        var lost = _calls.Where(kv => kv.Value.Node == node).Select(kv => kv.Key).ToList();
+        return [.. lost.Select(key => Finish(key, out var call) ? call : default)];
     }
 
     /// <summary>
@@ -128,5 +120,7 @@ internal sealed class InFlightCalls
     {
         /// <summary>A call answered by the connection itself once something it waits for arrives: no deadline, not timed.</summary>
         public static InFlight Held(ReplyTo replyTo) => new(replyTo);
+
+        public static long Now => Stopwatch.GetTimestamp();
     }
 }

@@ -47,7 +47,7 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
 
     // What is queued is dropped.
     private volatile bool _abandoned;
-    private int _overflowed;
+    private volatile bool _overflowed;
 
     // The close asked for by Close: made once the queue is written, by the one send loop that sets _closeStarted.
     private volatile CloseFrame? _close;
@@ -150,7 +150,7 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
         }
 
         // Once a frame was refused nothing more is taken: the client must not see what came after a frame it lost.
-        if (HasOverflowed || QueuedMessages + 1 > _maxMessages || QueuedBytes + frame.Length > maxBytes)
+        if (_overflowed || QueuedMessages + 1 > _maxMessages || QueuedBytes + frame.Length > maxBytes)
         {
             return false;
         }
@@ -165,13 +165,12 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
     /// <summary>A delivery past the limits: the owner closes the connection; nothing more of any subscription is written.</summary>
     private void Overflow()
     {
-        if (Interlocked.Exchange(ref _overflowed, 1) == 0)
+        if (!_overflowed)
         {
+            _overflowed = true;
             owner.Tell(Overflowed.Instance);
         }
     }
-
-    private bool HasOverflowed => Volatile.Read(ref _overflowed) != 0;
 
     /// <summary>
     /// Starts the send loop unless one runs. With <paramref name="inline"/> false it starts on the thread pool instead
@@ -278,7 +277,7 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
         {
             lock (outbound._lock)
             {
-                if (_closed || outbound.HasOverflowed)
+                if (_closed || outbound._overflowed)
                 {
                     return;
                 }
@@ -298,7 +297,13 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
             }
         }
 
-        public void Overflow() => outbound.Overflow();
+        public void Overflow()
+        {
+            lock (outbound._lock)
+            {
+                outbound.Overflow();
+            }
+        }
 
         /// <summary>Writes the frames held, and from now on every frame as it comes; nothing once closed.</summary>
         public void Open()
@@ -314,7 +319,7 @@ internal sealed class Outbound(IConnectionTransport transport, IActorRef owner, 
                 _held = null;
                 foreach (var frame in held)
                 {
-                    if (outbound.HasOverflowed)
+                    if (outbound._overflowed)
                     {
                         break;
                     }

@@ -113,7 +113,7 @@ internal sealed partial class WebSocketConnectionActor : ConnectionActor
     {
         if (Outbound.IsClosing)
         {
-            Sender.Tell(CannotTakeClientCalls);
+            Sender.Tell(new ConnectionProtocol.ClientUnavailable("The connection cannot take server-to-client calls."));
             return;
         }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Hub.Auth;
+using Hub.Cluster;
 using Hub.Protocol;
 using Newtonsoft.Json.Linq;
 
@@ -15,18 +16,22 @@ namespace Hub.Methods;
 internal sealed class DelegateMethodActor : ReceiveActor
 {
     private readonly MethodServices _services;
+    private readonly MethodReply _replies;
+    private readonly ClusterPayload _payload;
 
     public DelegateMethodActor(MethodHandler handler, MethodServices services, AccessRule access, bool inline)
     {
         _services = services;
+        _replies = services.Replies;
+        _payload = services.Payload;
         Receive<MethodProtocol.Invoke>(call =>
         {
             var replyTo = Sender;
 
-            // Checked here, on the node that serves the method, unless this node's connection checked it (PROTOCOL.md section 8).
-            if (!call.Admitted && !access.Allows(call.Caller.User))
+            // Checked here, on the node that serves the method, whoever routed the call (PROTOCOL.md section 8).
+            if (!access.Allows(call.Caller.User))
             {
-                _services.Answer(replyTo, call, MethodReply.Error(call, JsonRpcError.MethodNotFound));
+                MethodReply.Answer(_payload, replyTo, call, MethodReply.Error(call, JsonRpcError.MethodNotFound));
                 return;
             }
 
@@ -66,16 +71,16 @@ internal sealed class DelegateMethodActor : ReceiveActor
         }
         catch (Exception ex)
         {
-            var reply = _services.Replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
+            var reply = _replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
             timeout?.Dispose();
-            _services.Answer(replyTo, call, reply);
+            MethodReply.Answer(_payload, replyTo, call, reply);
             return;
         }
 
         if (pending.IsCompletedSuccessfully)
         {
             timeout?.Dispose();
-            _services.Answer(replyTo, call, _services.Replies.Succeeded(call, pending.Result));
+            MethodReply.Answer(_payload, replyTo, call, _replies.Succeeded(call, pending.Result));
             return;
         }
 
@@ -91,17 +96,17 @@ internal sealed class DelegateMethodActor : ReceiveActor
             // one, else WaitAsync's. When it fires the token is cancelled already; a handler that threw a
             // TimeoutException of its own has finished, so there is nothing left to cancel either.
             var result = await (timeout is null ? pending.WaitAsync(call.Timeout) : pending.WaitAsync(timeout.Token)).ConfigureAwait(false);
-            reply = _services.Replies.Succeeded(call, result);
+            reply = _replies.Succeeded(call, result);
         }
         catch (Exception ex)
         {
-            reply = _services.Replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
+            reply = _replies.Failed(call, ex, MethodReply.IsTimeout(ex, timeout));
         }
         finally
         {
             timeout?.Dispose();
         }
 
-        _services.Answer(replyTo, call, reply);
+        MethodReply.Answer(_payload, replyTo, call, reply);
     }
 }

@@ -50,9 +50,9 @@ public abstract class MethodActor : ReceiveActor
     {
         var replyTo = Sender;
         var services = _services ?? throw new InvalidOperationException($"{GetType().Name} serves calls only as registered with HubBuilder.AddMethodActor.");
-        if (!invoke.Admitted && !_access.Allows(invoke.Caller.User))
+        if (!_access.Allows(invoke.Caller.User))
         {
-            services.Answer(replyTo, invoke, MethodReply.Error(invoke, JsonRpcError.MethodNotFound));
+            MethodReply.Answer(services.Payload, replyTo, invoke, MethodReply.Error(invoke, JsonRpcError.MethodNotFound));
             return;
         }
 
@@ -72,7 +72,7 @@ public abstract class MethodActor : ReceiveActor
             reply = services.Replies.Failed(invoke, ex, timedOut, restarting: crash is not null);
         }
 
-        services.Answer(replyTo, invoke, reply);
+        MethodReply.Answer(services.Payload, replyTo, invoke, reply);
         if (crash is not null)
         {
             // Logged above with the call it failed; HubGuardianStrategy restarts the actor without logging it again.

@@ -14,11 +14,9 @@ internal static class MethodProtocol
 
     /// <summary>
     /// Runs one call. <see cref="Id"/> is null for a notification, which gets no reply bytes. <see cref="Direct"/>: where
-    /// a connection on this node takes the reply at once (<see cref="MethodServices.Answer"/>). <see cref="Admitted"/>:
-    /// a connection on this node already checked the method's access rule, so the method does not run it again. Neither
-    /// is serialized: a call from another node is always checked where it is served.
+    /// a connection on this node takes the reply at once (<see cref="MethodReply.Answer"/>); never serialized.
     /// </summary>
-    public sealed record Invoke(long CallKey, RequestId? Id, string Method, JToken? Params, Caller Caller, TimeSpan Timeout, IDirectReply? Direct = null, bool Admitted = false) : IClusterMessage;
+    public sealed record Invoke(long CallKey, RequestId? Id, string Method, JToken? Params, Caller Caller, TimeSpan Timeout, IDirectReply? Direct = null) : IClusterMessage;
 
     /// <summary>A call finished: <see cref="Reply"/> is the encoded reply, or null for a notification.</summary>
     public sealed record Completed(long CallKey, byte[]? Reply) : IClusterMessage;

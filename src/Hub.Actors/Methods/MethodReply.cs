@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Hub.Cluster;
 using Hub.Diagnostics;
 using Hub.Protocol;
 using Hub.Protocol.Diagnostics;
@@ -14,6 +16,21 @@ namespace Hub.Methods;
 /// </summary>
 internal sealed class MethodReply(ILogger logger)
 {
+    /// <summary>
+    /// Answers the caller of <paramref name="call"/> with <paramref name="reply"/>: written at once when the caller is a
+    /// connection on this node that took it directly, then told as <see cref="MethodProtocol.Completed"/> (which the
+    /// size rule may turn into <c>-32603</c> for a caller on another node).
+    /// </summary>
+    public static void Answer(ClusterPayload payload, IActorRef replyTo, MethodProtocol.Invoke call, byte[]? reply)
+    {
+        if (reply is not null)
+        {
+            call.Direct?.Write(reply);
+        }
+
+        replyTo.Tell(payload.Completed(replyTo, call, reply));
+    }
+
     /// <summary>The reply to a call whose handler returned <paramref name="result"/>; null for a notification.</summary>
     public byte[]? Succeeded(MethodProtocol.Invoke call, JToken result)
     {

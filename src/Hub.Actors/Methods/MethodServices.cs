@@ -1,4 +1,3 @@
-using Akka.Actor;
 using Hub.Cluster;
 using Newtonsoft.Json;
 
@@ -14,19 +13,4 @@ internal sealed record MethodServices(IHub Hub, IClientCaller ClientCaller, Json
     /// <summary>The context a handler sees of <paramref name="call"/>.</summary>
     public HubCallContext ContextOf(MethodProtocol.Invoke call) =>
         new(call.Caller.ConnectionId, call.Caller.User, call.Params, call.Caller.Connection, Hub, ClientCaller, call.Timeout);
-
-    /// <summary>
-    /// Answers the caller of <paramref name="call"/> with <paramref name="reply"/>: written at once when the caller is a
-    /// connection on this node that took it directly, then told as <see cref="MethodProtocol.Completed"/> (which the
-    /// size rule may turn into <c>-32603</c> for a caller on another node).
-    /// </summary>
-    public void Answer(IActorRef replyTo, MethodProtocol.Invoke call, byte[]? reply)
-    {
-        if (reply is not null)
-        {
-            call.Direct?.Write(reply);
-        }
-
-        replyTo.Tell(Payload.Completed(replyTo, call, reply));
-    }
 }

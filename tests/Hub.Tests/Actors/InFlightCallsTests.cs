@@ -14,7 +14,10 @@ public sealed class InFlightCallsTests(ITestOutputHelper output) : TestKit(outpu
     [Fact]
     public async Task Reply_written_by_the_method_keeps_the_call_past_its_deadline_until_its_completion_comes()
     {
-        var (calls, direct) = CallWithDirectReply(deadline: 100);
+        var calls = new InFlightCalls();
+        var direct = new DirectReply(new Outbound(_transport, TestActor, 10, 1 << 20));
+        var key = calls.NextKey();
+        calls.Add(key, new InFlightCalls.InFlight(new ReplyTo(RequestId.FromNumber(1)), Deadline: 100, Direct: direct));
 
         direct.Write(Encoding.UTF8.GetBytes("reply"));
         var expired = calls.TakeExpired(now: 200, out var next);
@@ -29,7 +32,10 @@ public sealed class InFlightCallsTests(ITestOutputHelper output) : TestKit(outpu
     [Fact]
     public async Task Call_timed_out_by_the_connection_never_gets_the_methods_late_reply_written()
     {
-        var (calls, direct) = CallWithDirectReply(deadline: 100);
+        var calls = new InFlightCalls();
+        var direct = new DirectReply(new Outbound(_transport, TestActor, 10, 1 << 20));
+        var key = calls.NextKey();
+        calls.Add(key, new InFlightCalls.InFlight(new ReplyTo(RequestId.FromNumber(1)), Deadline: 100, Direct: direct));
 
         var expired = calls.TakeExpired(now: 200, out _);
         direct.Write(Encoding.UTF8.GetBytes("late reply"));
@@ -75,15 +81,6 @@ public sealed class InFlightCallsTests(ITestOutputHelper output) : TestKit(outpu
 
         Assert.Equal(keys[2], method.ExpectMsg<MethodProtocol.Invoke>().CallKey);
         method.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-    }
-
-    /// <summary>One call in flight, due at <paramref name="deadline"/>, whose method may write its reply itself.</summary>
-    private (InFlightCalls Calls, DirectReply Direct) CallWithDirectReply(long deadline)
-    {
-        var calls = new InFlightCalls();
-        var direct = new DirectReply(new Outbound(_transport, TestActor, 10, 1 << 20));
-        calls.Add(calls.NextKey(), new InFlightCalls.InFlight(new ReplyTo(RequestId.FromNumber(1)), Deadline: deadline, Direct: direct));
-        return (calls, direct);
     }
 
     private static MethodProtocol.Invoke Invoke(long key) =>

@@ -55,12 +55,16 @@ public static class HubServiceCollectionExtensions
         services.AddOptions<HubHostOptions>().BindConfiguration(HubHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HubRuntimeHolder>();
         services.AddSingleton(sp => new InboundBudget(sp.GetRequiredService<IOptions<HubHostOptions>>().Value.MaxInboundBytes));
+        // Taken once, when the server is built: by then the runtime and most assemblies hold their descriptors.
+        services.AddSingleton(_ => OpenFiles.OfThisProcess());
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<HttpRpcEndpoint>();
         services.AddSingleton<IHub>(sp => new DeferredHub(sp.GetRequiredService<HubRuntimeHolder>()));
         HubAuthentication.AddHubJwtBearer(services);
-        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<HubHostOptions>>((kestrel, hub) =>
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<HubHostOptions>, OpenFiles>((kestrel, hub, files) =>
         {
+            // Below the open-files limit at all times (OpenFiles says why); WebSockets are capped by the endpoint.
+            kestrel.Limits.MaxConcurrentConnections ??= files.OtherConnections;
             // Kestrel times a new connection's silence with the keep-alive timeout and a started request's
             // headers with the request-headers timeout: both bound a client that connects and sends nothing.
             kestrel.Limits.RequestHeadersTimeout = hub.Value.UpgradeTimeout;
@@ -157,6 +161,7 @@ public static class HubServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var route = path ?? endpoints.ServiceProvider.GetRequiredService<IOptions<HubHostOptions>>().Value.Path;
         var webSockets = endpoints.ServiceProvider.GetRequiredService<WebSocketEndpoint>();
+        webSockets.ReportLimits();
         var http = endpoints.ServiceProvider.GetRequiredService<HttpRpcEndpoint>();
         return Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.Map(endpoints, route, context =>
         {

@@ -17,7 +17,7 @@ namespace Hub.Host.Transport;
 /// never parses JSON-RPC. Every byte it buffers is counted in the node's <see cref="InboundBudget"/> until the
 /// connection has parsed the message.
 /// </summary>
-internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget budget, IOptions<HubHostOptions> options, ILogger<WebSocketEndpoint> logger)
+internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget budget, IOptions<HubHostOptions> options, OpenFiles openFiles, ILogger<WebSocketEndpoint> logger)
 {
     private static readonly TimeSpan InboundDrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -32,7 +32,19 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
 
     private readonly HubHostOptions _options = options.Value;
     private readonly Action<long> _release = budget.Release;
+
+    /// <summary><c>Hub:MaxConnections</c>, or fewer where the open-files limit leaves room for fewer.</summary>
+    private readonly int _maxConnections = Math.Min(options.Value.MaxConnections, openFiles.WebSockets);
     private int _active;
+
+    /// <summary>Logs once, at start, how many connections the open-files limit leaves room for.</summary>
+    public void ReportLimits()
+    {
+        if (openFiles is { Limit: { } limit, OtherConnections: { } other })
+        {
+            WebSocketEndpointLog.OpenFilesLimit(logger, limit, openFiles.InUse, _maxConnections, other);
+        }
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -50,10 +62,10 @@ internal sealed class WebSocketEndpoint(HubRuntimeHolder holder, InboundBudget b
             return;
         }
 
-        if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+        if (Interlocked.Increment(ref _active) > _maxConnections)
         {
             Interlocked.Decrement(ref _active);
-            WebSocketEndpointLog.RefusedFull(logger, _options.MaxConnections);
+            WebSocketEndpointLog.RefusedFull(logger, _maxConnections);
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }

@@ -27,4 +27,7 @@ internal static partial class WebSocketEndpointLog
 
     [LoggerMessage(8, LogLevel.Warning, "Closing {ConnectionId} with 1013: no room for its message in the node's inbound budget of {Limit} B within {Timeout}")]
     public static partial void NoInboundBudget(ILogger logger, string connectionId, long limit, TimeSpan timeout);
+
+    [LoggerMessage(9, LogLevel.Information, "Open-files limit {Limit} ({InUse} open at start): this node holds at most {WebSockets} WebSockets and {Other} other connections at once; past them a WebSocket upgrade answers 503 and another connection is closed on accept. Raise the limit (ulimit -n, systemd's LimitNOFILE, docker's --ulimit nofile) to hold more")]
+    public static partial void OpenFilesLimit(ILogger logger, long limit, long inUse, int webSockets, int other);
 }

@@ -11,6 +11,7 @@ namespace Hub.Tests.Cluster;
 public sealed partial class HubProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private HubProcess(Process process) => _process = process;
@@ -18,15 +19,27 @@ public sealed partial class HubProcess : IAsyncDisposable
     public Uri WebSocketUri { get; private set; } = null!;
 
     /// <summary>Starts <c>Hub.Host.dll</c> (built beside the tests) joining <paramref name="seed"/>, with <paramref name="extraArguments"/>.</summary>
-    public static async Task<HubProcess> StartAsync(string seed, params string[] extraArguments)
+    public static Task<HubProcess> StartAsync(string seed, params string[] extraArguments) => StartAsync(seed, openFilesLimit: null, extraArguments);
+
+    /// <summary>
+    /// Starts <c>Hub.Host.dll</c> joining <paramref name="seed"/> (empty: a cluster of its own), under
+    /// <paramref name="openFilesLimit"/> (its <c>RLIMIT_NOFILE</c>, set with util-linux's <c>prlimit</c>) when given.
+    /// </summary>
+    public static async Task<HubProcess> StartAsync(string seed, int? openFilesLimit, params string[] extraArguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(openFilesLimit is null ? "dotnet" : "prlimit")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (openFilesLimit is { } limit)
+        {
+            info.ArgumentList.Add(FormattableString.Invariant($"--nofile={limit}:{limit}"));
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Hub.Host.dll"));
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add("http://127.0.0.1:0");
@@ -50,6 +63,24 @@ public sealed partial class HubProcess : IAsyncDisposable
         var http = await hub._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
         hub.WebSocketUri = new Uri($"ws://{http.Authority}/rpc");
         return hub;
+    }
+
+    /// <summary>The process's id (prlimit runs the hub in its own process: it execs it).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process wrote to its standard output and error so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
     }
 
     /// <summary>Ends the process at once, as a crash would: no drain, no leaving the cluster.</summary>
@@ -86,6 +117,11 @@ public sealed partial class HubProcess : IAsyncDisposable
 
     private void OnOutput(string? line)
     {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
         if (line is not null && ListeningLine().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult(new Uri(match.Groups[1].Value));

@@ -48,6 +48,8 @@ public sealed class ReadmeDefaultsTests
             ["binary frame"] = ("not accepted", null),
             ["keep-alive"] = ($"ping every {Seconds(HostDefaults.KeepAliveInterval)}", $"silent for {Seconds(HostDefaults.KeepAliveTimeout)}: aborted"),
             ["WebSocket connections per node (`Hub:MaxConnections`)"] = (Count(HostDefaults.MaxConnections), null),
+            ["connections the open-files limit leaves room for (`ulimit -n`; read at start and logged as \"Open-files limit ...\")"] =
+                ($"the limit, less the files open at start, less a headroom of 1/{OpenFiles.HeadroomShare} of it (at least {OpenFiles.MinHeadroom}); 1/{OpenFiles.OtherShare} of the rest ({OpenFiles.MinOther} to {Count(OpenFiles.MaxOther)}) for HTTP calls and upgrades in progress, the rest for WebSockets", null),
             ["subscriptions per connection (`hub.max-subscriptions`)"] = (Count(EngineDefaults.MaxSubscriptions), null),
             ["request rate per connection (`hub.rate-limit.per-second`, `.burst`)"] = (EngineDefaults.RateLimitPerSecond == 0 ? "off" : $"{Count(EngineDefaults.RateLimitPerSecond)} per second", null),
             ["time to send the upgrade after connecting (`Hub:UpgradeTimeout`)"] = (Seconds(HostDefaults.UpgradeTimeout), null),

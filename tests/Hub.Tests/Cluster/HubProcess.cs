@@ -60,7 +60,18 @@ public sealed partial class HubProcess : IAsyncDisposable
         hub._process.ErrorDataReceived += (_, e) => hub.OnOutput(e.Data);
         hub._process.BeginOutputReadLine();
         hub._process.BeginErrorReadLine();
-        var http = await hub._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Uri http;
+        try
+        {
+            http = await hub._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch
+        {
+            // A node that never said where it listens is not left running behind the failed test.
+            await hub.DisposeAsync();
+            throw;
+        }
+
         hub.WebSocketUri = new Uri($"ws://{http.Authority}/rpc");
         return hub;
     }

@@ -25,6 +25,8 @@
 #   HUB_CLUSTER_SKIP_BUILD=1     do not build; run the newest Hub.Host.dll already built (Release or Debug)
 #   HUB_CLUSTER_READY_TIMEOUT=60  seconds `up` waits for every node to be ready
 #   HUB_CLUSTER_STOP_TIMEOUT=20  seconds `down` waits after SIGTERM before SIGKILL
+#   HUB_CLUSTER_NODE<i>_<NAME>=value   NAME=value in node i's environment only, e.g. HUB_CLUSTER_NODE1_HUB_DEMO=false
+#                                (node 1 serves no demo method: its clients' calls go to the other nodes)
 # These switches are not passed on to the nodes.
 # Needs bash and, preferably, curl (without curl, bash's /dev/tcp asks /readyz).
 
@@ -196,12 +198,16 @@ cmd_up() {
         unset_switches+=(-u "$name")
     done
 
-    local node http_port cluster_port launch=()
+    local node http_port cluster_port launch=() own=()
     command -v setsid >/dev/null 2>&1 && launch=(setsid) || launch=(nohup)
     for ((node = 1; node <= count; node++)); do
         http_port=$((base + node - 1))
         cluster_port=$((cluster_base + node - 1))
         printf 'HTTP_PORT=%s\nCLUSTER_PORT=%s\n' "$http_port" "$cluster_port" >"$STATE/node$node.ports"
+        own=()
+        for name in $(compgen -e | grep "^HUB_CLUSTER_NODE${node}_" || true); do
+            own+=("${name#HUB_CLUSTER_NODE${node}_}=${!name}")
+        done
         # The node runs from the dll's folder, so it finds its appsettings.json. The inner bash writes its own pid
         # and then becomes dotnet (exec keeps the pid); setsid detaches it from this terminal.
         # shellcheck disable=SC2016 # $$, $1.. are the inner bash's
@@ -210,6 +216,7 @@ cmd_up() {
             HUB_PUBLIC_HOSTNAME=127.0.0.1 \
             HUB_PORT="$cluster_port" \
             HUB_SEEDS="$seeds" \
+            ${own[@]+"${own[@]}"} \
             "${launch[@]}" bash -c 'echo $$ >"$1" && cd "$2" && exec dotnet Hub.Host.dll --urls "$3"' \
             node "$STATE/node$node.pid" "$dir" "http://127.0.0.1:$http_port" \
             >"$STATE/node$node.log" 2>&1 </dev/null &

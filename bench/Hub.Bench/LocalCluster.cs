@@ -31,12 +31,19 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// Starts <paramref name="nodes"/> nodes; null (the reason printed, the nodes stopped) when they did not all
     /// become ready. <c>--server-env</c> reaches the nodes; <c>--skip-build</c> passes <c>HUB_CLUSTER_SKIP_BUILD=1</c>.
     /// </summary>
-    public static async Task<LocalCluster?> StartAsync(int nodes, BenchOptions options, CancellationToken cancellationToken)
+    public static async Task<LocalCluster?> StartAsync(
+        int nodes, BenchOptions options, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? switches = null)
     {
         var root = ServerProcess.RepositoryRoot();
         var (httpBase, clusterBase) = FreePortRanges(nodes);
-        // The nodes inherit the script's environment: --server-env reaches them too.
+        // The nodes inherit the script's environment: --server-env reaches them too; switches are the script's own
+        // (HUB_CLUSTER_NODE<i>_<NAME>: one node's environment).
         var environment = new Dictionary<string, string>(Scenarios.ServerEnvironment(options));
+        foreach (var (name, value) in switches ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         if (options.Flag("skip-build"))
         {
             environment["HUB_CLUSTER_SKIP_BUILD"] = "1";
@@ -57,6 +64,35 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// Waits (30 s at most) until node <paramref name="node"/> (from 0) answers <paramref name="method"/> without an
+    /// error: a method served only on other nodes is known once the cluster's method directory reaches it.
+    /// </summary>
+    public async Task WaitUntilServedAsync(int node, string method, CancellationToken cancellationToken)
+    {
+        var endpoint = Target.Endpoints[node];
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{endpoint.Authority}"), Timeout = TimeSpan.FromSeconds(5) };
+        var call = $"{{\"jsonrpc\":\"2.0\",\"method\":\"{method}\",\"id\":1}}";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            using var content = new StringContent(call, System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync(endpoint.AbsolutePath, content, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (body.Contains("\"result\"", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"node {node + 1} did not serve {method} within 30 s: {body}");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()

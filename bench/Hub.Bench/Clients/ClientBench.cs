@@ -7,8 +7,8 @@ namespace Hub.Bench.Clients;
 
 /// <summary>
 /// <c>client</c>: the .NET clients against their own servers, Hub.Client against the hub and the ASP.NET Core SignalR
-/// client against the SignalR baseline, both servers started once by the bench. For each run and shape the two clients
-/// take turns (the first one alternates by run), each measured after its own warm-up in this process: calls/s, bytes
+/// client against the SignalR baseline, each server started afresh by the bench for every measurement. For each run and
+/// shape the two clients take turns (the first one alternates by run), each measured after its own warm-up in this process: calls/s, bytes
 /// allocated per call (every thread of the bench, which runs nothing else meanwhile), the bench's CPU and the server's
 /// per call. Prints medians over the runs with their spread and Hub.Client's ratio to the SignalR client.
 /// </summary>
@@ -25,68 +25,54 @@ internal static class ClientBench
         var clients = options.List("clients", Kinds);
         Console.WriteLine(Machine.Describe());
 
-        var servers = new Dictionary<string, ServerProcess>(StringComparer.Ordinal);
-        try
+        var measurements = new Measurements();
+        var problems = new List<string>();
+        for (var run = 1; run <= runs; run++)
         {
-            foreach (var kind in clients)
+            foreach (var shape in shapes)
             {
-                var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), Scenarios.ServerEnvironment(options), cancellationToken);
-                servers[kind] = server;
-                Console.WriteLine($"{kind}: pid {server.Pid}, {server.Target.Endpoints[0]}");
-            }
-
-            var measurements = new Measurements();
-            for (var run = 1; run <= runs; run++)
-            {
-                foreach (var shape in shapes)
+                // Each run starts with the other client, so neither is always measured first.
+                foreach (var kind in run % 2 == 1 ? clients : clients.Reverse())
                 {
-                    // Each run starts with the other client, so neither is always measured first.
-                    foreach (var kind in run % 2 == 1 ? clients : clients.Reverse())
+                    // A fresh server for each measurement, as compare does: nothing carries over from the one before.
+                    await using var server = await ServerProcess.StartAsync(kind, Scenarios.ServerArgs(options, kind), Scenarios.ServerEnvironment(options), cancellationToken);
+                    try
                     {
-                        var server = servers[kind];
-                        ClientRunResult result;
-                        try
-                        {
-                            result = await MeasureAsync(kind, server, shape, warmup, duration, cancellationToken);
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                        {
-                            // Figures of a failed measurement mean nothing; the server's last words may say why.
-                            Console.Error.WriteLine($"FAILED: {kind}, {shape.Name}: {ex.GetBaseException().Message}\n{server.Exited}");
-                            return 1;
-                        }
-
+                        var result = await MeasureAsync(kind, server, shape, warmup, duration, cancellationToken);
                         Console.WriteLine($"--- run {run}/{runs} ({Machine.LoadAverage()}): {result}");
-
                         measurements.Add(shape.Name, "calls/s", kind, result.CallsPerSecond);
                         measurements.Add(shape.Name, "B allocated/call", kind, result.BytesPerCall);
                         measurements.Add(shape.Name, "client cpu µs/call", kind, result.ClientCpuMicrosPerCall);
                         measurements.Add(shape.Name, "server cpu µs/call", kind, result.ServerCpuMicrosPerCall);
                     }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        // Figures of a failed measurement mean nothing; the server's last words may say why.
+                        problems.Add($"run {run} {shape.Name} {kind}: {ex.GetBaseException().Message}");
+                        Console.WriteLine($"FAILED: {kind}, {shape.Name}: {ex.GetBaseException().Message}\n{server.Exited}");
+                    }
                 }
             }
-
-            var report = new StringBuilder()
-                .AppendLine(CultureInfo.InvariantCulture, $"{Machine.Describe()}; {runs} run(s) of {duration.TotalSeconds:F0} s after {warmup.TotalSeconds:F0} s; median (min–max)")
-                .AppendLine("hub = Hub.Client against the hub, signalr = Microsoft.AspNetCore.SignalR.Client against the SignalR baseline")
-                .AppendLine()
-                .AppendLine(measurements.Table(clients));
-            Console.WriteLine();
-            Console.WriteLine(report);
-            if (options.String("out") is { } file)
-            {
-                await File.WriteAllTextAsync(file, report.ToString(), cancellationToken);
-            }
-
-            return 0;
         }
-        finally
+
+        var report = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"{Machine.Describe()}; {runs} run(s) of {duration.TotalSeconds:F0} s after {warmup.TotalSeconds:F0} s; median (min–max)")
+            .AppendLine("hub = Hub.Client against the hub, signalr = Microsoft.AspNetCore.SignalR.Client against the SignalR baseline")
+            .AppendLine()
+            .AppendLine(measurements.Table(clients));
+        foreach (var problem in problems)
         {
-            foreach (var server in servers.Values)
-            {
-                await server.DisposeAsync();
-            }
+            report.AppendLine(CultureInfo.InvariantCulture, $"- problem: {problem}");
         }
+
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (options.String("out") is { } file)
+        {
+            await File.WriteAllTextAsync(file, report.ToString(), cancellationToken);
+        }
+
+        return problems.Count == 0 ? 0 : 1;
     }
 
     private static async Task<ClientRunResult> MeasureAsync(

@@ -48,6 +48,7 @@ internal sealed class ClientConnection
     private bool _writing;
     private Timer? _sweep;
     private int _sweeping;
+    private int _callsInFlight;
     private Task _receiveLoop = Task.CompletedTask;
     private volatile bool _terminated;
     private string _terminationMessage = "";
@@ -155,8 +156,18 @@ internal sealed class ClientConnection
     public bool TryQueueCall(ReadOnlyMemory<byte> frame, PendingCall call)
     {
         call.MarkQueued();
-        return Enqueue(new QueuedFrame(frame, call), wantSent: false, out _);
+        Interlocked.Increment(ref _callsInFlight);
+        if (Enqueue(new QueuedFrame(frame, call), wantSent: false, out _))
+        {
+            return true;
+        }
+
+        CallEnded();
+        return false;
     }
+
+    /// <summary>A call queued by <see cref="TryQueueCall"/> is over, whichever way.</summary>
+    public void CallEnded() => Interlocked.Decrement(ref _callsInFlight);
 
     /// <summary>Sends a whole frame, unless the connection has ended.</summary>
     /// <param name="frame">The message.</param>
@@ -387,8 +398,17 @@ internal sealed class ClientConnection
 
         if (write)
         {
-            // Nothing was being sent: this caller sends, at once and on its own thread.
-            _ = WriteAsync(inline: true);
+            if (Volatile.Read(ref _callsInFlight) > 1)
+            {
+                // Other calls are in flight, so their callers are likely queueing too: the writer runs after the work
+                // already queued on the thread pool, and one send() then carries what they queued meanwhile.
+                ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteAsync(inline: false), this, preferLocal: false);
+            }
+            else
+            {
+                // A lone call: it is sent at once, on the caller's thread.
+                _ = WriteAsync(inline: true);
+            }
         }
 
         return true;

@@ -201,8 +201,15 @@ public sealed partial class HubClient
                         using var registration = cancellationToken.CanBeCanceled
                             ? cancellationToken.UnsafeRegister(static (state, token) => ((PendingCall)state!).TrySetCanceled(token), call)
                             : default;
-                        connection.WatchDeadline(call);
-                        return await call.Task.ConfigureAwait(false);
+                        try
+                        {
+                            connection.WatchDeadline(call);
+                            return await call.Task.ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            connection.CallEnded();
+                        }
                     }
                 }
                 catch (CallNotSentException)

@@ -44,6 +44,7 @@ internal static class ClientBench
                         measurements.Add(shape.Name, "B allocated/call", kind, result.BytesPerCall);
                         measurements.Add(shape.Name, "client cpu µs/call", kind, result.ClientCpuMicrosPerCall);
                         measurements.Add(shape.Name, "server cpu µs/call", kind, result.ServerCpuMicrosPerCall);
+                        measurements.Add(shape.Name, "client work items/call", kind, result.WorkItemsPerCall);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
@@ -115,7 +116,7 @@ internal static class ClientBench
             var end = Snapshot.Take(counts, Stride, server.Pid);
             return new ClientRunResult(
                 kind, shape, end.Calls - start.Calls, Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds,
-                end.Allocated - start.Allocated, end.ClientCpu - start.ClientCpu, end.ServerCpu - start.ServerCpu);
+                end.Allocated - start.Allocated, end.ClientCpu - start.ClientCpu, end.ServerCpu - start.ServerCpu, end.WorkItems - start.WorkItems);
         }
         finally
         {
@@ -128,7 +129,7 @@ internal static class ClientBench
         }
     }
 
-    private readonly record struct Snapshot(long Timestamp, long Calls, long Allocated, TimeSpan ClientCpu, TimeSpan ServerCpu)
+    private readonly record struct Snapshot(long Timestamp, long Calls, long Allocated, TimeSpan ClientCpu, TimeSpan ServerCpu, long WorkItems)
     {
         public static Snapshot Take(long[] counts, int stride, int serverPid)
         {
@@ -140,7 +141,7 @@ internal static class ClientBench
 
             return new Snapshot(
                 Stopwatch.GetTimestamp(), calls, GC.GetTotalAllocatedBytes(precise: true),
-                ProcessStats.CpuTime(Environment.ProcessId), ProcessStats.CpuTime(serverPid));
+                ProcessStats.CpuTime(Environment.ProcessId), ProcessStats.CpuTime(serverPid), ThreadPool.CompletedWorkItemCount);
         }
     }
 }

@@ -160,10 +160,21 @@ public sealed partial class HubClient
             return token;
         }
 
+        // A string result read as a string needs no reader and no serializer, unless a converter of the user's may
+        // read strings its own way.
+        if (typeof(T) == typeof(string) && result.Type == JTokenType.String && serializer.Converters.Count == 0)
+        {
+            return (T)(object)(string)result!;
+        }
+
         return result.ToObject<T>(serializer)!;
     }
 
-    private async Task<JToken> InvokeAsync(
+    private Task<JToken> InvokeAsync(string method, JToken? parameters, TimeSpan timeout, CancellationToken cancellationToken, ClientConnection? only = null) =>
+        InvokeAsync<JToken>(method, parameters, timeout, cancellationToken, only);
+
+    /// <summary>A call: sent, its reply awaited and converted to <typeparamref name="T"/>, in one state machine.</summary>
+    private async Task<T> InvokeAsync<T>(
         string method,
         JToken? parameters,
         TimeSpan timeout,
@@ -204,7 +215,7 @@ public sealed partial class HubClient
                         try
                         {
                             connection.WatchDeadline(call);
-                            return await call.Task.ConfigureAwait(false);
+                            return ConvertResult<T>(_serializer, await call.Task.ConfigureAwait(false));
                         }
                         finally
                         {

@@ -61,19 +61,7 @@ internal static class ClientBench
             .AppendLine("hub = Hub.Client against the hub, signalr = Microsoft.AspNetCore.SignalR.Client against the SignalR baseline")
             .AppendLine()
             .AppendLine(measurements.Table(clients));
-        foreach (var problem in problems)
-        {
-            report.AppendLine(CultureInfo.InvariantCulture, $"- problem: {problem}");
-        }
-
-        Console.WriteLine();
-        Console.WriteLine(report);
-        if (options.String("out") is { } file)
-        {
-            await File.WriteAllTextAsync(file, report.ToString(), cancellationToken);
-        }
-
-        return problems.Count == 0 ? 0 : 1;
+        return await Compare.ReportAsync(report, problems, options, cancellationToken);
     }
 
     private static async Task<ClientRunResult> MeasureAsync(

@@ -448,9 +448,10 @@ internal sealed class ClientConnection
                     NotSent(_round, done);
                 }
             }
-            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException or IOException)
+            catch (Exception e)
             {
-                // Only the connection's own token reaches the send: any of these means the connection is gone.
+                // Only the connection's own token reaches the send, so whatever the socket throws means the connection
+                // is gone; the writer goes on, so nothing queued waits for ever (later rounds fail or are not sent).
                 done?.TrySetException(CreateException(e));
                 Abort();
             }
@@ -480,7 +481,16 @@ internal sealed class ClientConnection
     /// <returns><see langword="false"/> when the connection had ended, and nothing was sent.</returns>
     private async Task<bool> SendRoundAsync(List<QueuedFrame> round)
     {
-        await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
+        try
+        {
+            await _sendLock.WaitAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Aborted before anything of this round was handed to the socket.
+            return false;
+        }
+
         try
         {
             foreach (var frame in round)

@@ -17,8 +17,9 @@ namespace Hub.Client;
 /// <remarks>
 /// <para>
 /// One loop reads the socket; replies are matched to calls by id, in whatever order they arrive, whether a message
-/// came in one frame or several and whether it is a single reply or a batch. Sends are serialized, since a
-/// WebSocket takes one send at a time. Call and handler continuations never run on the receive loop.
+/// came in one frame or several and whether it is a single reply or a batch. One writer sends, in the order messages
+/// were queued; messages queued while others are in flight leave together in one <c>send()</c>, each its own WebSocket
+/// message. Call and handler continuations never run on the receive loop.
 /// </para>
 /// <para>
 /// When the connection is lost (the server closes it, a node goes away with <c>1001</c>, the network fails) every call

@@ -19,6 +19,9 @@ internal static class BenchCommand
                     counts every reply and notification, samples each node's memory and threads; exit 1 if anything is lost
                     -n 60 -d 600 --call-rate 10 -p 8 --publishers 3 --publish-rate 10 --sample 60 --drain 40 [--nodes 3 --skip-build]
                     [--payload 64 --settle 5 --mix ping=30,echo=25,add=15,sleep=10,get_subscriptions=10,subscribe=5,computer_says_no=5]
+          client    Hub.Client against the hub beside the SignalR client against the SignalR baseline, per shape
+                    (clients x callers each awaiting its ping): calls/s, B allocated/call, client and server cpu µs/call
+                    [--runs 3 -d 5 -w 2 --shapes 1x1,1x64,16x16 --clients hub,signalr --out FILE]
           micro     BenchmarkDotNet over the hub codec     [--short] [BenchmarkDotNet args, e.g. --filter *Parse*]
           compare   every scenario against hub, raw, signalr, echo; medians and ratios
                     [--runs 3 --scenarios rpc,latency,fanout,idle --targets hub,raw,signalr,echo --out FILE]
@@ -56,6 +59,7 @@ internal static class BenchCommand
                 "all" => await Compare.RunAsync(options, includeCluster: true, cancel.Token),
                 "cluster" => await ClusterBench.RunAsync(options, cancel.Token) is null ? 1 : 0,
                 "soak" => await SoakBench.RunAsync(options, cancel.Token),
+                "client" => await Clients.ClientBench.RunAsync(options, cancel.Token),
                 var scenario when Scenarios.Names.Contains(scenario) => await RunOneAsync(scenario, options, cancel.Token),
                 var other => Fail($"unknown scenario '{other}'\n\n{Usage}"),
             };

@@ -61,6 +61,12 @@ internal static class Compare
             report.AppendLine().AppendLine(cluster);
         }
 
+        return await ReportAsync(report, problems, options, cancellationToken);
+    }
+
+    /// <summary>Adds the problems to <paramref name="report"/>, prints it, writes it to <c>--out</c>; 1 when anything failed.</summary>
+    public static async Task<int> ReportAsync(StringBuilder report, List<string> problems, BenchOptions options, CancellationToken cancellationToken)
+    {
         foreach (var problem in problems)
         {
             report.AppendLine(CultureInfo.InvariantCulture, $"- problem: {problem}");

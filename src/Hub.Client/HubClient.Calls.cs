@@ -160,10 +160,21 @@ public sealed partial class HubClient
             return token;
         }
 
+        // A string result read as a string needs no reader and no serializer, unless a converter of the user's may
+        // read strings its own way.
+        if (typeof(T) == typeof(string) && result.Type == JTokenType.String && serializer.Converters.Count == 0)
+        {
+            return (T)(object)(string)result!;
+        }
+
         return result.ToObject<T>(serializer)!;
     }
 
-    private async Task<JToken> InvokeAsync(
+    private Task<JToken> InvokeAsync(string method, JToken? parameters, TimeSpan timeout, CancellationToken cancellationToken, ClientConnection? only = null) =>
+        InvokeAsync<JToken>(method, parameters, timeout, cancellationToken, only);
+
+    /// <summary>A call: sent, its reply awaited and converted to <typeparamref name="T"/>, in one state machine.</summary>
+    private async Task<T> InvokeAsync<T>(
         string method,
         JToken? parameters,
         TimeSpan timeout,
@@ -176,40 +187,84 @@ public sealed partial class HubClient
 
         var id = Interlocked.Increment(ref _lastId);
         var frame = OutgoingMessages.Request(method, parameters, id);
-        using var deadline = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout);
-        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var token = linked?.Token ?? cancellationToken;
+
+        // No timer and no token source per call: the connection's sweep times calls out, and only a token that can be
+        // cancelled gets a registration. A wait for a connection (reconnecting) takes the slow path with a source.
+        var deadline = PendingCall.DeadlineOf(timeout);
+        CancellationTokenSource? slow = null;
         try
         {
             while (true)
             {
-                var connection = only ?? await GetConnectionAsync(token).ConfigureAwait(false);
-                var reply = new TaskCompletionSource<JToken>(TaskCreationOptions.RunContinuationsAsynchronously);
-                connection.Pending[id] = reply;
+                var connection = only ?? TryGetConnection();
+                if (connection is null)
+                {
+                    slow ??= SlowWait(deadline, cancellationToken);
+                    connection = await GetConnectionAsync(slow.Token).ConfigureAwait(false);
+                }
+
+                var call = new PendingCall(id, method, timeout, deadline);
+                connection.Pending[id] = call;
                 try
                 {
-                    if (await connection.TrySendAsync(frame, token).ConfigureAwait(false))
+                    if (connection.TryQueueCall(frame, call))
                     {
-                        return await reply.Task.WaitAsync(token).ConfigureAwait(false);
+                        using var registration = cancellationToken.CanBeCanceled
+                            ? cancellationToken.UnsafeRegister(static (state, token) => ((PendingCall)state!).TrySetCanceled(token), call)
+                            : default;
+                        try
+                        {
+                            connection.WatchDeadline(call);
+                            return ConvertResult<T>(_serializer, await call.Task.ConfigureAwait(false));
+                        }
+                        finally
+                        {
+                            connection.CallEnded();
+                        }
                     }
+                }
+                catch (CallNotSentException)
+                {
+                    // The connection ended before the frame left: it goes on the next one.
                 }
                 finally
                 {
                     // A reply that comes after this finds no pending call and is dropped.
-                    connection.Pending.TryRemove(id, out _);
+                    connection.Pending.TryRemove(new KeyValuePair<long, TaskCompletionSource<JToken>>(id, call));
                 }
 
-                await NextConnectionAsync(connection, reply, only, token).ConfigureAwait(false);
+                slow ??= SlowWait(deadline, cancellationToken);
+                await NextConnectionAsync(connection, reply: null, only, slow.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException($"The call to '{method}' (id {id}) was cancelled.", e, cancellationToken);
         }
-        catch (OperationCanceledException e) when (deadline is { IsCancellationRequested: true })
+        catch (OperationCanceledException e) when (slow is { IsCancellationRequested: true })
         {
             throw new TimeoutException($"The call to '{method}' (id {id}) got no reply within {timeout}.", e);
         }
+        finally
+        {
+            slow?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// For the slow path of a call, a wait for a connection: cancelled with <paramref name="cancellationToken"/> or at
+    /// <paramref name="deadline"/> (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; never for <see cref="long.MaxValue"/>).
+    /// </summary>
+    private static CancellationTokenSource SlowWait(long deadline, CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (deadline != long.MaxValue)
+        {
+            var left = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), deadline);
+            source.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
+        return source;
     }
 
     /// <summary>Sends one frame that expects no reply (a notification), waiting for a reconnect by option.</summary>

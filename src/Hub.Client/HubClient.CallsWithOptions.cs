@@ -23,13 +23,8 @@ public sealed partial class HubClient
     /// var pong = await client.CallAsync&lt;string&gt;(new HubCallOptions { Timeout = TimeSpan.FromSeconds(1) }, "ping");
     /// </code>
     /// </example>
-    public async Task<T> CallAsync<T>(HubCallOptions options, string method, CancellationToken cancellationToken = default)
-    {
-        var timeout = TimeoutOf(options);
-        var serializer = CreateSerializer();
-        var result = await InvokeAsync(method, parameters: null, timeout, cancellationToken).ConfigureAwait(false);
-        return ConvertResult<T>(serializer, result);
-    }
+    public Task<T> CallAsync<T>(HubCallOptions options, string method, CancellationToken cancellationToken = default) =>
+        Call<T>(options, method, ParamsKind.None, null, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> with params by position, as
@@ -51,13 +46,8 @@ public sealed partial class HubClient
     /// var sum = await client.CallAsync&lt;int&gt;(quick, "add", [2, 3]);
     /// </code>
     /// </example>
-    public async Task<T> CallAsync<T>(HubCallOptions options, string method, object?[]? positionalParams, CancellationToken cancellationToken = default)
-    {
-        var timeout = TimeoutOf(options);
-        var serializer = CreateSerializer();
-        var result = await InvokeAsync(method, Positional(serializer, positionalParams), timeout, cancellationToken).ConfigureAwait(false);
-        return ConvertResult<T>(serializer, result);
-    }
+    public Task<T> CallAsync<T>(HubCallOptions options, string method, object?[]? positionalParams, CancellationToken cancellationToken = default) =>
+        Call<T>(options, method, ParamsKind.Positional, positionalParams, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> with params by name, as
@@ -80,13 +70,8 @@ public sealed partial class HubClient
     ///     new HubCallOptions { Timeout = TimeSpan.FromSeconds(2) }, "subtract", new { minuend = 42, subtrahend = 23 });
     /// </code>
     /// </example>
-    public async Task<T> CallByNameAsync<T>(HubCallOptions options, string method, object namedParams, CancellationToken cancellationToken = default)
-    {
-        var timeout = TimeoutOf(options);
-        var serializer = CreateSerializer();
-        var result = await InvokeAsync(method, Named(serializer, namedParams), timeout, cancellationToken).ConfigureAwait(false);
-        return ConvertResult<T>(serializer, result);
-    }
+    public Task<T> CallByNameAsync<T>(HubCallOptions options, string method, object namedParams, CancellationToken cancellationToken = default) =>
+        Call<T>(options, method, ParamsKind.Named, namedParams, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> without params and returns its result as JSON, as
@@ -104,11 +89,8 @@ public sealed partial class HubClient
     /// JToken data = await client.CallAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(1) }, "get_data");
     /// </code>
     /// </example>
-    public async Task<JToken> CallAsync(HubCallOptions options, string method, CancellationToken cancellationToken = default)
-    {
-        var timeout = TimeoutOf(options);
-        return await InvokeAsync(method, parameters: null, timeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<JToken> CallAsync(HubCallOptions options, string method, CancellationToken cancellationToken = default) =>
+        Call<JToken>(options, method, ParamsKind.None, null, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> with params by position and returns its result as JSON, as
@@ -128,12 +110,8 @@ public sealed partial class HubClient
     /// JToken slept = await client.CallAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(5) }, "sleep", [1000]);
     /// </code>
     /// </example>
-    public async Task<JToken> CallAsync(HubCallOptions options, string method, object?[]? positionalParams, CancellationToken cancellationToken = default)
-    {
-        var timeout = TimeoutOf(options);
-        var serializer = CreateSerializer();
-        return await InvokeAsync(method, Positional(serializer, positionalParams), timeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<JToken> CallAsync(HubCallOptions options, string method, object?[]? positionalParams, CancellationToken cancellationToken = default) =>
+        Call<JToken>(options, method, ParamsKind.Positional, positionalParams, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="method"/> with params by name and returns its result as JSON, as
@@ -154,12 +132,8 @@ public sealed partial class HubClient
     /// JToken echoed = await client.CallByNameAsync(new HubCallOptions { Timeout = TimeSpan.FromSeconds(1) }, "echo", new { text = "hi" });
     /// </code>
     /// </example>
-    public async Task<JToken> CallByNameAsync(HubCallOptions options, string method, object namedParams, CancellationToken cancellationToken = default)
-    {
-        var timeout = TimeoutOf(options);
-        var serializer = CreateSerializer();
-        return await InvokeAsync(method, Named(serializer, namedParams), timeout, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<JToken> CallByNameAsync(HubCallOptions options, string method, object namedParams, CancellationToken cancellationToken = default) =>
+        Call<JToken>(options, method, ParamsKind.Named, namedParams, cancellationToken);
 
     /// <summary>
     /// Sends a JSON-RPC notification with params by position, as
@@ -214,6 +188,32 @@ public sealed partial class HubClient
         var serializer = CreateSerializer();
         var frame = OutgoingMessages.Request(method, Named(serializer, namedParams), id: null);
         await SendWithoutReplyAsync(frame, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every call's way in: the params are built here and any failure (null options or params, a value that cannot be
+    /// serialized) is the returned task's, as from an async method, while the call itself is one state machine.
+    /// </summary>
+    private Task<T> Call<T>(HubCallOptions options, string method, ParamsKind kind, object? parameters, CancellationToken cancellationToken)
+    {
+        TimeSpan timeout;
+        JToken? json;
+        try
+        {
+            timeout = TimeoutOf(options);
+            json = kind switch
+            {
+                ParamsKind.Positional => Positional(_serializer, (object?[]?)parameters),
+                ParamsKind.Named => Named(_serializer, parameters!),
+                _ => null,
+            };
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+
+        return InvokeAsync<T>(method, json, timeout, cancellationToken);
     }
 
     /// <summary>The timeout a call with <paramref name="options"/> gets.</summary>

@@ -80,10 +80,18 @@ public sealed partial class HubClient
     }
 
     /// <summary>The typed proxies' way in for <c>Task&lt;T&gt;</c> methods.</summary>
-    internal async Task<T> InvokeForProxyAsync<T>(string method, Func<JsonSerializer, JToken?> parameters, HubCallOptions? options, CancellationToken cancellationToken)
+    internal Task<T> InvokeForProxyAsync<T>(string method, Func<JsonSerializer, JToken?> parameters, HubCallOptions? options, CancellationToken cancellationToken)
     {
-        var serializer = CreateSerializer();
-        var result = await InvokeAsync(method, parameters(serializer), options?.Timeout ?? _defaultTimeout, cancellationToken).ConfigureAwait(false);
-        return ConvertResult<T>(serializer, result);
+        JToken? json;
+        try
+        {
+            json = parameters(_serializer);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T>(e);
+        }
+
+        return InvokeAsync<T>(method, json, options?.Timeout ?? _defaultTimeout, cancellationToken);
     }
 }

@@ -54,6 +54,15 @@ public sealed partial class HubClient
     }
 
     /// <summary>The connection to send on: the one in service, or (by option) the next one, once reconnected.</summary>
+    /// <summary>The connection in service, or <see langword="null"/> while there is none.</summary>
+    private ClientConnection? TryGetConnection()
+    {
+        lock (_stateGate)
+        {
+            return _connection;
+        }
+    }
+
     private async Task<ClientConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {
         Task<ClientConnection> next;

@@ -73,7 +73,9 @@ public sealed class HubClientOptions
     /// How long a call waits for its reply before it fails with <see cref="TimeoutException"/>, including any wait
     /// for a reconnect (see <see cref="CallsWhileReconnecting"/>). Default 30 seconds;
     /// <see cref="Timeout.InfiniteTimeSpan"/> waits for ever (until the call is cancelled or the client stops).
-    /// A call, batch or notification given a <see cref="HubCallOptions.Timeout"/> uses that instead.
+    /// A call, batch or notification given a <see cref="HubCallOptions.Timeout"/> uses that instead. A call sent and
+    /// waiting for its reply is timed out by one sweep of its connection every 50 ms (no timer per call), so it fails
+    /// up to 50 ms after its timeout.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative (other than
     /// <see cref="Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>

@@ -230,6 +230,22 @@ internal static class JsonText
         }
     }
 
+    /// <summary>
+    /// A decimal as JSON: in ECMAScript form when a double holds it exactly as written (so <c>2.50m</c> is <c>2.5</c>,
+    /// as before), otherwise its own digits, trailing zeros dropped: a double would lose what a decimal was chosen to keep.
+    /// </summary>
+    private static string DecimalText(decimal value)
+    {
+        var ecma = EcmaNumber.Format((double)value);
+        if (decimal.TryParse(ecma, NumberStyles.Float, CultureInfo.InvariantCulture, out var back) && back == value)
+        {
+            return ecma;
+        }
+
+        var digits = value.ToString(CultureInfo.InvariantCulture);
+        return digits.Contains('.', StringComparison.Ordinal) ? digits.TrimEnd('0').TrimEnd('.') : digits;
+    }
+
     /// <summary>True for a JSON integer token: <c>-?(0|[1-9][0-9]*)</c>.</summary>
     private static bool IsIntegerLiteral(string text)
     {
@@ -257,6 +273,9 @@ internal static class JsonText
                     Enum e => Convert.ToString(Convert.ChangeType(e, e.GetTypeCode(), CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)!,
                     var other => Convert.ToString(other, CultureInfo.InvariantCulture)!,
                 });
+                return;
+            case JTokenType.Float when value.Value is decimal exact:
+                WriteAscii(output, DecimalText(exact));
                 return;
             case JTokenType.Float:
                 var number = value.Value switch

@@ -563,6 +563,19 @@ public sealed class JsonTextTests
     }
 
     [Theory]
+    [InlineData("12345678901234567890.123", "12345678901234567890.123")]
+    [InlineData("0.10000000000000000000000001", "0.10000000000000000000000001")]
+    [InlineData("79228162514264337593543950335", "79228162514264337593543950335")]
+    [InlineData("-1.50", "-1.5")]
+    public void Write_decimal_a_double_cannot_hold_keeps_its_digits(string text, string expected)
+    {
+        // Issue 15: a decimal in a client's params was written through a double, losing digits past the 17th.
+        var written = Write(new JValue(decimal.Parse(text, System.Globalization.CultureInfo.InvariantCulture)));
+
+        Assert.Equal(expected, written);
+    }
+
+    [Theory]
     [InlineData(long.MaxValue, "9223372036854775807")]
     [InlineData(long.MinValue, "-9223372036854775808")]
     [InlineData(0L, "0")]

@@ -8,7 +8,8 @@ internal static class Scenarios
     public static readonly string[] Names = ["rpc", "latency", "fanout", "idle", "trickle"];
 
     public static RpcOptions Rpc(BenchOptions o) =>
-        new(o.Int("connections", 32), o.Int("in-flight", 32), o.Double("duration", 10), o.Double("warmup", 3), o.String("method", "ping"));
+        new(o.Int("connections", 32), o.Int("in-flight", 32), o.Double("duration", 10), o.Double("warmup", 3), o.String("method", "ping"),
+            FramesPerWrite: o.Int("frames-per-write", 1));
 
     public static RpcOptions Latency(BenchOptions o) =>
         new(o.Int("connections", 1), o.Int("in-flight", 1), o.Double("duration", 10), o.Double("warmup", 3), o.String("method", "ping"));

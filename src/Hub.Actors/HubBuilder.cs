@@ -175,11 +175,12 @@ public sealed class HubBuilder
     public HubBuilder Require(Func<HubUser, bool> test) => Apply(rule => rule.Require(test));
 
     /// <summary>
-    /// The delegate or object methods registered by the previous <c>Add*</c> call run on their method actor itself,
-    /// not as a thread-pool work item: a dispatch less per call (about 6 µs of round trip on a small machine), and
-    /// calls of the method start one at a time on a node, in arrival order (an async handler's part after its first
-    /// pending await runs on the thread pool as usual). Only for handlers that return at once and never block: one
-    /// that blocks holds every other call of its method behind it (by default it holds only its own call).
+    /// The delegate or object methods registered by the previous <c>Add*</c> call run on the calling connection's
+    /// thread (a call from another node: on the method's actor), not as a thread-pool work item: no thread hop to the
+    /// method and back. Calls of the method start one at a time on a node, a connection's in arrival order (an async
+    /// handler's part after its first pending await runs on the thread pool as usual). Only for handlers that return at
+    /// once and never block: one that blocks holds every other call of its method, and its connection's other calls,
+    /// behind it (by default it holds only its own call).
     /// </summary>
     /// <example><code>hub.AddMethod("ping", () => "pong").RunInline();</code></example>
     /// <exception cref="InvalidOperationException">The previous registration was not a delegate or object method.</exception>

@@ -78,6 +78,27 @@ internal sealed class BenchConnection : IAsyncDisposable
     public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken) =>
         _raw?.SendAsync(message, cancellationToken) ?? _socket!.SendAsync(message, WebSocketMessageType.Text, true, cancellationToken);
 
+    /// <summary>
+    /// Requests <paramref name="requests"/>[id] for each id in <paramref name="ids"/>, one frame each, in one
+    /// write on <see cref="RawWebSocket"/> (the BCL's client has no way to put several frames in one send: one each).
+    /// </summary>
+    public async ValueTask SendManyAsync(byte[][] requests, ReadOnlyMemory<int> ids, CancellationToken cancellationToken)
+    {
+        if (_raw is not null)
+        {
+            await _raw.SendManyAsync(requests, ids, cancellationToken);
+            return;
+        }
+
+        for (var i = 0; i < ids.Length; i++)
+        {
+            await _socket!.SendAsync(requests[ids.Span[i]], WebSocketMessageType.Text, true, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether the next <see cref="ReceiveAsync"/> can return a message already read from the socket.</summary>
+    public bool HasBufferedMessage => _raw?.HasBufferedFrame ?? false;
+
     /// <summary>One whole message, or null when the server closed. The memory is valid until the next call.</summary>
     public ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken) =>
         _raw?.ReceiveAsync(cancellationToken) ?? ReceiveManagedAsync(_socket!, cancellationToken);

@@ -61,6 +61,33 @@ internal sealed class RawWebSocket : IAsyncDisposable
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) => SendFrameAsync(0x1, payload, cancellationToken);
 
+    /// <summary>Whether a whole frame is already buffered, so the next <see cref="ReceiveAsync"/> needs no system call for it.</summary>
+    public bool HasBufferedFrame => _end - _start >= 2 && TryReadFrame(out _, out _, out _, out _, unmask: false) == 0;
+
+    /// <summary>One text frame per payload, <paramref name="payloads"/>[id] for each id in <paramref name="ids"/>, all in one buffer and one send.</summary>
+    public async ValueTask SendManyAsync(byte[][] payloads, ReadOnlyMemory<int> ids, CancellationToken cancellationToken)
+    {
+        if (!_sendLock.Wait(0, CancellationToken.None))
+        {
+            await _sendLock.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            var length = 0;
+            for (var i = 0; i < ids.Length; i++)
+            {
+                length += Frame(0x1, payloads[ids.Span[i]], length);
+            }
+
+            await SendRawAsync(_send.AsMemory(0, length), cancellationToken);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     /// <summary>The next whole message, or null when the server closed. The memory is valid until the next call.</summary>
     public async ValueTask<ReadOnlyMemory<byte>?> ReceiveAsync(CancellationToken cancellationToken)
     {
@@ -174,7 +201,7 @@ internal sealed class RawWebSocket : IAsyncDisposable
     }
 
     /// <summary>0 when a whole frame is buffered (its header read); otherwise how many more bytes are needed at least.</summary>
-    private int TryReadFrame(out bool fin, out int opcode, out int payloadStart, out int payloadLength)
+    private int TryReadFrame(out bool fin, out int opcode, out int payloadStart, out int payloadLength, bool unmask = true)
     {
         fin = false;
         opcode = payloadStart = payloadLength = 0;
@@ -225,7 +252,7 @@ internal sealed class RawWebSocket : IAsyncDisposable
 
         payloadStart = _start + header;
         payloadLength = (int)length;
-        if (masked)
+        if (masked && unmask)
         {
             // Servers do not mask; if one did, unmask in place.
             var mask = available.Slice(maskAt, 4).ToArray();
@@ -259,7 +286,7 @@ internal sealed class RawWebSocket : IAsyncDisposable
 
         try
         {
-            var length = Frame(opcode, payload.Span);
+            var length = Frame(opcode, payload.Span, 0);
             await SendRawAsync(_send.AsMemory(0, length), cancellationToken);
         }
         finally
@@ -268,16 +295,18 @@ internal sealed class RawWebSocket : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes header, zero masking key and payload into the send buffer; returns the frame's length.</summary>
-    private int Frame(byte opcode, ReadOnlySpan<byte> payload)
+    /// <summary>Writes header, zero masking key and payload into the send buffer at <paramref name="at"/> (what is before it kept); returns the frame's length.</summary>
+    private int Frame(byte opcode, ReadOnlySpan<byte> payload, int at)
     {
-        var needed = 14 + payload.Length;
+        var needed = at + 14 + payload.Length;
         if (_send.Length < needed)
         {
-            _send = new byte[Math.Max(1024, needed * 2)];
+            var larger = new byte[Math.Max(1024, needed * 2)];
+            _send.AsSpan(0, at).CopyTo(larger);
+            _send = larger;
         }
 
-        var frame = _send.AsSpan();
+        var frame = _send.AsSpan(at);
         frame[0] = (byte)(0x80 | opcode);
         int header;
         if (payload.Length < 126)

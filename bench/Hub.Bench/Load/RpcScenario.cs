@@ -3,16 +3,23 @@ using System.Net.WebSockets;
 
 namespace Hub.Bench.Load;
 
-/// <summary>C connections, each keeping P calls in flight (a closed loop: each reply sends the next call).</summary>
-internal sealed record RpcOptions(int Connections, int InFlight, double DurationSeconds, double WarmupSeconds, string Method = "ping", string? Params = null);
+/// <summary>
+/// C connections, each keeping P calls in flight (a closed loop: each reply sends the next call). With
+/// <paramref name="FramesPerWrite"/> above 1 a connection reads every reply already received before it sends, and sends the
+/// next calls up to that many frames in one write (pipelined, as a client that coalesces its sends does); with 1, one
+/// frame per write, each as soon as its reply is read.
+/// </summary>
+internal sealed record RpcOptions(
+    int Connections, int InFlight, double DurationSeconds, double WarmupSeconds, string Method = "ping", string? Params = null, int FramesPerWrite = 1);
 
 internal sealed record RpcResult(
-    string Target, int Connections, int InFlight, long Calls, long Errors, double Seconds, LatencySummary Latency, CpuUsage Cpu, string? Failure)
+    string Target, int Connections, int InFlight, long Calls, long Errors, double Seconds, LatencySummary Latency, CpuUsage Cpu, string? Failure,
+    int FramesPerWrite = 1)
 {
     public double CallsPerSecond => Seconds > 0 ? Calls / Seconds : 0;
 
     public override string ToString() =>
-        $"rpc {Target}: C={Connections} P={InFlight}  {CallsPerSecond:N0} calls/s  ({Calls:N0} calls in {Seconds:F1} s, {Errors} errors)\n"
+        $"rpc {Target}: C={Connections} P={InFlight}" + (FramesPerWrite > 1 ? $" frames/write<={FramesPerWrite}" : string.Empty) + $"  {CallsPerSecond:N0} calls/s  ({Calls:N0} calls in {Seconds:F1} s, {Errors} errors)\n"
         + $"  latency {Latency}\n  {Cpu}" + (Failure is null ? string.Empty : $"\n  FAILED: {Failure}");
 }
 
@@ -35,7 +42,7 @@ internal static class RpcScenario
         var connections = await Connections.OpenAsync(target, options.Connections, null, deadline.Token);
         var phase = new Phase();
         var recorder = new LatencyRecorder(options.Connections);
-        var workers = connections.Select((c, i) => new Worker(c, i, requests, phase, recorder)).ToArray();
+        var workers = connections.Select((c, i) => new Worker(c, i, requests, Math.Max(1, options.FramesPerWrite), phase, recorder)).ToArray();
         try
         {
             var loops = workers.Select(w => w.RunAsync(deadline.Token)).ToArray();
@@ -56,7 +63,8 @@ internal static class RpcScenario
             var seconds = Stopwatch.GetElapsedTime(start.Timestamp, end.Timestamp).TotalSeconds;
             return new RpcResult(
                 target.Name, options.Connections, options.InFlight, workers.Sum(w => w.Calls), workers.Sum(w => w.Errors), seconds,
-                recorder.Summarize(), start.Until(end), workers.Select(w => w.Failure).FirstOrDefault(f => f is not null));
+                recorder.Summarize(), start.Until(end), workers.Select(w => w.Failure).FirstOrDefault(f => f is not null),
+                options.FramesPerWrite);
         }
         finally
         {
@@ -75,7 +83,7 @@ internal static class RpcScenario
         }
     }
 
-    private sealed class Worker(BenchConnection connection, int index, byte[][] requests, Phase phase, LatencyRecorder recorder)
+    private sealed class Worker(BenchConnection connection, int index, byte[][] requests, int framesPerWrite, Phase phase, LatencyRecorder recorder)
     {
         private readonly long[] _sentAt = new long[requests.Length];
         private readonly int[] _ready = new int[requests.Length];
@@ -86,7 +94,10 @@ internal static class RpcScenario
 
         public string? Failure { get; private set; }
 
-        public async Task RunAsync(CancellationToken cancellationToken)
+        public Task RunAsync(CancellationToken cancellationToken) =>
+            framesPerWrite == 1 ? RunOneFrameAsync(cancellationToken) : RunPipelinedAsync(cancellationToken);
+
+        private async Task RunOneFrameAsync(CancellationToken cancellationToken)
         {
             var inFlight = 0;
             try
@@ -106,7 +117,7 @@ internal static class RpcScenario
                         return;
                     }
 
-                    var ready = Collect(message.Span);
+                    var ready = Collect(message.Span, 0);
                     inFlight -= ready;
                     if (phase.Value == Stopping)
                     {
@@ -131,8 +142,68 @@ internal static class RpcScenario
             }
         }
 
-        /// <summary>Finds the replies in one message, records their latency, and lists their ids in <see cref="_ready"/>.</summary>
-        private int Collect(ReadOnlySpan<byte> message)
+        private async Task RunPipelinedAsync(CancellationToken cancellationToken)
+        {
+            var inFlight = 0;
+            try
+            {
+                for (var id = 0; id < requests.Length; id++)
+                {
+                    _ready[id] = id;
+                }
+
+                inFlight += await SendReadyAsync(requests.Length, cancellationToken);
+                while (inFlight > 0)
+                {
+                    // Every reply already read off the socket, then the next calls for all of them together.
+                    var ready = 0;
+                    do
+                    {
+                        if (await connection.ReceiveAsync(cancellationToken) is not { } message)
+                        {
+                            Failure ??= "the server closed the connection";
+                            return;
+                        }
+
+                        ready += Collect(message.Span, ready);
+                    }
+                    while (connection.HasBufferedMessage);
+
+                    inFlight -= ready;
+                    if (phase.Value != Stopping)
+                    {
+                        inFlight += await SendReadyAsync(ready, cancellationToken);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (phase.Value != Stopping)
+                {
+                    Failure ??= ex.Message;
+                }
+            }
+        }
+
+        /// <summary>Sends the calls listed in <see cref="_ready"/>, up to <c>framesPerWrite</c> frames per write.</summary>
+        private async ValueTask<int> SendReadyAsync(int ready, CancellationToken cancellationToken)
+        {
+            var now = Stopwatch.GetTimestamp();
+            for (var i = 0; i < ready; i++)
+            {
+                _sentAt[_ready[i]] = now;
+            }
+
+            for (var sent = 0; sent < ready; sent += framesPerWrite)
+            {
+                await connection.SendManyAsync(requests, _ready.AsMemory(sent, Math.Min(framesPerWrite, ready - sent)), cancellationToken);
+            }
+
+            return ready;
+        }
+
+        /// <summary>Finds the replies in one message, records their latency, and lists their ids in <see cref="_ready"/> from <paramref name="at"/>.</summary>
+        private int Collect(ReadOnlySpan<byte> message, int at)
         {
             var now = Stopwatch.GetTimestamp();
             var measuring = phase.Value == Measuring;
@@ -157,7 +228,7 @@ internal static class RpcScenario
                     recorder.Record(index, now - _sentAt[id]);
                 }
 
-                _ready[ready++] = id;
+                _ready[at + ready++] = id;
             }
 
             return ready;

@@ -224,11 +224,53 @@ internal sealed class CallDispatcher
         var started = InFlightCalls.InFlight.Now;
         var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
 
+        // A non-blocking method of this node runs right here, unless it must wait for a sequential call.
+        var @delegate = node is null ? local!.Delegate : null;
+        if (@delegate is { Inline: true } && !(sequential && _calls.SequentialBusy))
+        {
+            RunHere(@delegate, new MethodProtocol.Invoke(key, replyTo.Id, method, parameters, caller, timeout), replyTo, started, deadline, sequential);
+            return;
+        }
+
         // A method on this node writes the reply of a request outside a batch itself: no hop through this mailbox.
         var direct = node is null && replyTo is { Id: not null, Batch: null } && _owner.DirectReplies is { } outbound ? new DirectReply(outbound) : null;
         _calls.Add(key, new InFlightCalls.InFlight(replyTo, node, method, started, deadline, direct));
         ScheduleSweep(deadline);
-        _calls.Run(actor, new MethodProtocol.Invoke(key, replyTo.Id, method, parameters, caller, timeout, direct), sequential, _self);
+        _calls.Run(actor, new MethodProtocol.Invoke(key, replyTo.Id, method, parameters, caller, timeout, direct), sequential, _self, @delegate);
+    }
+
+    /// <summary>
+    /// Runs a call of a non-blocking (inline) method of this node on this connection's thread, and answers it here
+    /// when it finishes at once: no hop through the method's mailbox nor back through this one. One that finished
+    /// past its deadline is answered <c>-32001</c>, as the sweep would have. A handler still pending is in flight as
+    /// any call, its reply coming back as <see cref="MethodProtocol.Completed"/>.
+    /// </summary>
+    private void RunHere(DelegateMethod method, MethodProtocol.Invoke invoke, ReplyTo replyTo, long started, long deadline, bool sequential)
+    {
+        var call = new InFlightCalls.InFlight(replyTo, null, invoke.Method, started, deadline);
+        if (!method.TryRunHere(invoke, _self, out var reply))
+        {
+            _calls.Add(invoke.CallKey, call);
+            if (sequential)
+            {
+                _calls.RunningSequential(invoke.CallKey);
+            }
+
+            ScheduleSweep(deadline);
+            return;
+        }
+
+        if (Stopwatch.GetTimestamp() > deadline)
+        {
+            Fail(call, JsonRpcError.RequestTimedOut);
+            return;
+        }
+
+        CallMetrics.Completed(call, reply);
+        if (replyTo.Id is not null && reply is not null)
+        {
+            Answer(replyTo, reply);
+        }
     }
 
     private BuiltIn TryBuiltIn(string method, JToken? parameters, ReplyTo replyTo)
@@ -301,12 +343,14 @@ internal sealed class CallDispatcher
             return; // answered already: the timeout won
         }
 
-        _calls.RunNextSequential(_self);
         CallMetrics.Completed(call, completed.Reply);
         if (call.ReplyTo.Id is not null && completed.Reply is not null && call.Direct is not { Written: true })
         {
             Answer(call.ReplyTo, completed.Reply);
         }
+
+        // After the answer: the next sequential call may run, and write its reply, right here.
+        _calls.RunNextSequential(_self);
     }
 
     /// <summary>Makes sure a sweep runs by <paramref name="deadline"/>: one timer per connection, restarted only for an earlier deadline.</summary>

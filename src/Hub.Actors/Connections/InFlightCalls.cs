@@ -15,9 +15,12 @@ internal sealed class InFlightCalls
 
     // The call of a sequential method running now (0: none), and those waiting for it, in arrival order.
     private long _sequentialRunning;
-    private Queue<(IActorRef Actor, MethodProtocol.Invoke Invoke)>? _sequentialWaiting;
+    private Queue<(IActorRef Actor, DelegateMethod? Delegate, MethodProtocol.Invoke Invoke)>? _sequentialWaiting;
 
     public int Count => _calls.Count;
+
+    /// <summary>True while a call to a sequential method of this connection runs or waits.</summary>
+    public bool SequentialBusy => _sequentialRunning != 0 || _sequentialWaiting is { Count: > 0 };
 
     /// <summary>A key for the next call, unique on this connection.</summary>
     public long NextKey() => ++_nextKey;
@@ -26,23 +29,27 @@ internal sealed class InFlightCalls
 
     /// <summary>
     /// Sends <paramref name="invoke"/> now, or, for a sequential method while another sequential call of this
-    /// connection runs, once that one and those waiting before it have finished.
+    /// connection runs, once that one and those waiting before it have finished. A delegate method of this node
+    /// (<paramref name="delegate"/>) runs the call itself, without the hop through its actor.
     /// </summary>
-    public void Run(IActorRef actor, MethodProtocol.Invoke invoke, bool sequential, IActorRef sender)
+    public void Run(IActorRef actor, MethodProtocol.Invoke invoke, bool sequential, IActorRef sender, DelegateMethod? @delegate = null)
     {
         if (sequential)
         {
             if (_sequentialRunning != 0)
             {
-                (_sequentialWaiting ??= new Queue<(IActorRef, MethodProtocol.Invoke)>()).Enqueue((actor, invoke));
+                (_sequentialWaiting ??= new Queue<(IActorRef, DelegateMethod?, MethodProtocol.Invoke)>()).Enqueue((actor, @delegate, invoke));
                 return;
             }
 
             _sequentialRunning = invoke.CallKey;
         }
 
-        actor.Tell(invoke, sender);
+        Start(actor, @delegate, invoke, sender);
     }
+
+    /// <summary>The call of a sequential method that runs now (one run by the connection itself and still pending).</summary>
+    public void RunningSequential(long key) => _sequentialRunning = key;
 
     /// <summary>
     /// Removes a call that has been answered; false when it was answered already. The caller then calls
@@ -68,12 +75,24 @@ internal sealed class InFlightCalls
     {
         while (_sequentialRunning == 0 && _sequentialWaiting is { Count: > 0 })
         {
-            var (actor, invoke) = _sequentialWaiting.Dequeue();
+            var (actor, @delegate, invoke) = _sequentialWaiting.Dequeue();
             if (_calls.ContainsKey(invoke.CallKey))
             {
                 _sequentialRunning = invoke.CallKey;
-                actor.Tell(invoke, sender);
+                Start(actor, @delegate, invoke, sender);
             }
+        }
+    }
+
+    private static void Start(IActorRef actor, DelegateMethod? @delegate, MethodProtocol.Invoke invoke, IActorRef sender)
+    {
+        if (@delegate is not null)
+        {
+            @delegate.Run(invoke, sender);
+        }
+        else
+        {
+            actor.Tell(invoke, sender);
         }
     }
 

@@ -26,6 +26,10 @@ internal sealed class InboundCredit : IValueTaskSource
     private readonly Lock _lock = new();
     private readonly Action<long>? _release;
     private readonly long[] _sizes;
+
+    // A waiting take is granted once this many credits are free (half the window): a read loop that outruns its actor
+    // is woken once per half window, not once per frame (each wake is a thread-pool work item).
+    private readonly int _wakeAt;
     private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
     private int _free;
     private int _oldest;
@@ -40,6 +44,7 @@ internal sealed class InboundCredit : IValueTaskSource
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
         _free = window;
+        _wakeAt = (window + 1) / 2;
         _release = release;
         _sizes = release is null ? [] : new long[window];
     }
@@ -77,7 +82,7 @@ internal sealed class InboundCredit : IValueTaskSource
         }
     }
 
-    /// <summary>Called by the actor when it has handled a frame.</summary>
+    /// <summary>Called by the actor when it has handled a frame; a waiting take is granted once half the window is free.</summary>
     public void Return()
     {
         long released;
@@ -85,15 +90,13 @@ internal sealed class InboundCredit : IValueTaskSource
         lock (_lock)
         {
             released = ReleaseOldestLocked();
-            wake = _waiting;
+            _free++;
+            wake = _waiting && _free >= _wakeAt;
             if (wake)
             {
                 _waiting = false;
+                _free--;
                 HoldLocked(_waitingSize);
-            }
-            else
-            {
-                _free++;
             }
         }
 

@@ -51,8 +51,10 @@ internal static class HubMetrics
     private static readonly Counter<long> ConnectionsOpened = Meter.CreateCounter<long>(
         "hub.connections.opened", "{connection}", "Connections opened, by transport.");
 
-    private static readonly Counter<long> Calls = Meter.CreateCounter<long>(
-        "hub.calls", "{call}", "Requests and notifications answered or run, by method and outcome (ok, notification, or the error code).");
+    private static readonly CallCounts CallCounts = new();
+
+    private static readonly ObservableCounter<long> Calls = Meter.CreateObservableCounter(
+        "hub.calls", CallCounts.Observe, "{call}", "Requests and notifications answered or run, by method and outcome (ok, notification, or the error code).");
 
     private static readonly Histogram<double> CallDuration = Meter.CreateHistogram(
         "hub.call.duration",
@@ -95,8 +97,7 @@ internal static class HubMetrics
     public static void ConnectionClosed(KeyValuePair<string, object?> transport) => ConnectionsActive.Add(-1, transport);
 
     /// <summary>Counts a call; <paramref name="method"/> must already be bounded (a known name or <see cref="UnknownMethod"/>).</summary>
-    public static void Call(string method, string outcome) =>
-        Calls.Add(1, new KeyValuePair<string, object?>("method", method), new KeyValuePair<string, object?>("outcome", outcome));
+    public static void Call(string method, string outcome) => CallCounts.Add(method, outcome);
 
     /// <summary>Times a call that went to a method actor at <paramref name="started"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public static void Duration(string method, long started) =>

@@ -43,11 +43,12 @@ internal sealed class HubRuntime : IHub
         var methods = new Dictionary<string, MethodTarget>(StringComparer.Ordinal);
         foreach (var definition in builder.BuildMethods(settings))
         {
-            var props = definition.Handler is { } handler
-                ? DelegateMethodActor.Props(handler, services, definition.Access, definition.Inline)
+            var run = definition.Handler is { } handler ? new DelegateMethod(handler, services, definition.Inline) : null;
+            var props = run is not null
+                ? DelegateMethodActor.Props(run, services, definition.Access)
                 : MethodActorProducer.Props(definition.ActorProps!, services, definition.Access);
             var actor = system.ActorOf(props, MethodDirectory.ActorName(definition.Name));
-            methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access, definition.Sequential);
+            methods[definition.Name] = new MethodTarget(actor, definition.Timeout, definition.Access, definition.Sequential, run);
         }
 
         var directory = new MethodDirectoryHolder(MethodDirectory.Empty(methods.Keys));

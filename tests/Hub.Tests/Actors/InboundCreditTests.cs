@@ -28,6 +28,26 @@ public sealed class InboundCreditTests
     }
 
     [Fact]
+    public async Task A_waiting_take_is_granted_once_half_the_window_is_free()
+    {
+        var credit = new InboundCredit(4);
+        for (var i = 0; i < 4; i++)
+        {
+            await credit.TakeAsync();
+        }
+
+        var waiting = credit.TakeAsync().AsTask();
+        credit.Return();
+        Assert.False(waiting.IsCompleted);
+
+        credit.Return();
+
+        await waiting.WaitAsync(Waits.Max);
+        Assert.True(Done(credit.TakeAsync()));
+        Assert.True(Pending(credit.TakeAsync()));
+    }
+
+    [Fact]
     public async Task Credits_returned_while_nobody_waits_are_kept()
     {
         var credit = await FullAsync();

@@ -11,12 +11,16 @@ public sealed class BenchSmokeTests
 {
     private static readonly TimeSpan Cap = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Rpc_scenario_completes_calls_without_errors()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Rpc_scenario_completes_calls_without_errors(int framesPerWrite)
     {
         await using var hub = await TestHub.StartAsync();
 
-        var result = await RpcScenario.RunAsync(HubTarget(hub), new RpcOptions(Connections: 4, InFlight: 8, DurationSeconds: 1, WarmupSeconds: 0.2), CancellationToken.None).WaitAsync(Cap);
+        var result = await RpcScenario.RunAsync(
+            HubTarget(hub), new RpcOptions(Connections: 4, InFlight: 8, DurationSeconds: 1, WarmupSeconds: 0.2, FramesPerWrite: framesPerWrite), CancellationToken.None)
+            .WaitAsync(Cap);
 
         Assert.Null(result.Failure);
         Assert.True(result.Calls > 0);

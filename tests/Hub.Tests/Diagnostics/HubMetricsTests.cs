@@ -54,18 +54,19 @@ public sealed class HubMetricsTests
             var map = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
             if (Equals(map.GetValueOrDefault("method"), method))
             {
-                lock (seen)
-                {
-                    seen.Add((value, map));
-                }
+                seen.Add((value, map));
             }
         });
         listener.Start();
 
         HubMetrics.Call(method, HubMetrics.Outcome(-32602));
+        HubMetrics.Call(method, HubMetrics.Ok);
+        HubMetrics.Call(method, HubMetrics.Ok);
+        listener.RecordObservableInstruments();
 
-        var (value, recorded) = Assert.Single(seen);
-        Assert.Equal(1, value);
-        Assert.Equal("-32602", recorded["outcome"]);
+        // A cumulative count per method and outcome, read at each collection.
+        Assert.Equal(2, seen.Count);
+        Assert.Equal(1, seen.Single(s => Equals(s.Tags["outcome"], "-32602")).Value);
+        Assert.Equal(2, seen.Single(s => Equals(s.Tags["outcome"], "ok")).Value);
     }
 }

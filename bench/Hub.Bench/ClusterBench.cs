@@ -7,7 +7,8 @@ namespace Hub.Bench;
 /// <summary>
 /// rpc and fanout against three local nodes started with <c>scripts/cluster.sh up 3 BASE CLUSTER_BASE</c> on free ports:
 /// rpc connections spread over the nodes; the publisher on node 1, subscribers spread over all three, at a fixed rate.
-/// Then rpc on node 1 of a second cluster whose node 1 serves no demo method, so every call crosses to another node.
+/// Then rpc on node 1 of a second cluster whose node 1 serves no demo method, so every call crosses to another node:
+/// saturated (closed loop), then at half the rate it reached, on a fixed schedule.
 /// The nodes are always stopped with <c>scripts/cluster.sh down</c>.
 /// </summary>
 internal static class ClusterBench
@@ -72,6 +73,13 @@ internal static class ClusterBench
                 var rpc = await RpcScenario.RunAsync(nodeOne, rpcOptions, cancellationToken);
                 Console.WriteLine(rpc);
                 Compare.Record(measurements, "cluster rpc to other nodes", "hub", rpc, problems, run);
+
+                // The same calls at half that rate, on a fixed schedule: the latency a cluster below saturation gives.
+                var half = rpcOptions with { Rate = Math.Round(rpc.CallsPerSecond / 2) };
+                Console.WriteLine($"--- cluster run {run}/{runs}: the same at half that rate, {half.Rate:N0} calls/s on a schedule");
+                var paced = await RpcScenario.RunAsync(nodeOne, half, cancellationToken);
+                Console.WriteLine(paced);
+                Compare.Record(measurements, "cluster rpc to other nodes, half rate", "hub", paced, problems, run);
             }
         }
 

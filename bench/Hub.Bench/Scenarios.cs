@@ -9,7 +9,7 @@ internal static class Scenarios
 
     public static RpcOptions Rpc(BenchOptions o) =>
         new(o.Int("connections", 32), o.Int("in-flight", 32), o.Double("duration", 10), o.Double("warmup", 3), o.String("method", "ping"),
-            FramesPerWrite: o.Int("frames-per-write", 1));
+            FramesPerWrite: o.Int("frames-per-write", 1), Rate: o.Double("rpc-rate", 0));
 
     public static RpcOptions Latency(BenchOptions o) =>
         new(o.Int("connections", 1), o.Int("in-flight", 1), o.Double("duration", 10), o.Double("warmup", 3), o.String("method", "ping"));

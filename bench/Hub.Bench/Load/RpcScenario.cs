@@ -7,10 +7,13 @@ namespace Hub.Bench.Load;
 /// C connections, each keeping P calls in flight (a closed loop: each reply sends the next call). With
 /// <paramref name="FramesPerWrite"/> above 1 a connection reads every reply already received before it sends, and sends the
 /// next calls up to that many frames in one write (pipelined, as a client that coalesces its sends does); with 1, one
-/// frame per write, each as soon as its reply is read.
+/// frame per write, each as soon as its reply is read. With <paramref name="Rate"/> above 0 the loop is open instead: the
+/// connections together send that many calls a second on a fixed schedule (at most P in flight each), and a call's
+/// latency counts from when the schedule said to send it, so a call held back behind slow replies counts its wait too.
 /// </summary>
 internal sealed record RpcOptions(
-    int Connections, int InFlight, double DurationSeconds, double WarmupSeconds, string Method = "ping", string? Params = null, int FramesPerWrite = 1);
+    int Connections, int InFlight, double DurationSeconds, double WarmupSeconds, string Method = "ping", string? Params = null, int FramesPerWrite = 1,
+    double Rate = 0);
 
 internal sealed record RpcResult(
     string Target, int Connections, int InFlight, long Calls, long Errors, double Seconds, LatencySummary Latency, CpuUsage Cpu, string? Failure,
@@ -42,7 +45,8 @@ internal static class RpcScenario
         var connections = await Connections.OpenAsync(target, options.Connections, null, deadline.Token);
         var phase = new Phase();
         var recorder = new LatencyRecorder(options.Connections);
-        var workers = connections.Select((c, i) => new Worker(c, i, requests, Math.Max(1, options.FramesPerWrite), phase, recorder)).ToArray();
+        var perConnection = options.Rate > 0 ? options.Rate / options.Connections : 0;
+        var workers = connections.Select((c, i) => new Worker(c, i, requests, Math.Max(1, options.FramesPerWrite), perConnection, phase, recorder)).ToArray();
         try
         {
             var loops = workers.Select(w => w.RunAsync(deadline.Token)).ToArray();
@@ -83,7 +87,7 @@ internal static class RpcScenario
         }
     }
 
-    private sealed class Worker(BenchConnection connection, int index, byte[][] requests, int framesPerWrite, Phase phase, LatencyRecorder recorder)
+    private sealed class Worker(BenchConnection connection, int index, byte[][] requests, int framesPerWrite, double rate, Phase phase, LatencyRecorder recorder)
     {
         private readonly long[] _sentAt = new long[requests.Length];
         private readonly int[] _ready = new int[requests.Length];
@@ -95,7 +99,96 @@ internal static class RpcScenario
         public string? Failure { get; private set; }
 
         public Task RunAsync(CancellationToken cancellationToken) =>
-            framesPerWrite == 1 ? RunOneFrameAsync(cancellationToken) : RunPipelinedAsync(cancellationToken);
+            rate > 0 ? RunPacedAsync(cancellationToken)
+            : framesPerWrite == 1 ? RunOneFrameAsync(cancellationToken)
+            : RunPipelinedAsync(cancellationToken);
+
+        /// <summary>
+        /// Sends call k at <c>start + k / rate</c> (several at once when the loop wakes late), each on an id whose reply
+        /// has come back; its latency counts from that scheduled time. Replies are read by a loop of their own.
+        /// </summary>
+        private async Task RunPacedAsync(CancellationToken cancellationToken)
+        {
+            var free = System.Threading.Channels.Channel.CreateUnbounded<int>();
+            for (var id = 0; id < requests.Length; id++)
+            {
+                free.Writer.TryWrite(id);
+            }
+
+            using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var receiving = ReceivePacedAsync(free.Writer, reading.Token);
+            var start = Stopwatch.GetTimestamp();
+            var ticksPerCall = Stopwatch.Frequency / rate;
+            try
+            {
+                for (long sent = 0; phase.Value != Stopping; sent++)
+                {
+                    var due = start + (long)(sent * ticksPerCall);
+                    var early = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (early > TimeSpan.FromMilliseconds(1))
+                    {
+                        await Task.Delay(early, cancellationToken);
+                    }
+
+                    var id = await free.Reader.ReadAsync(cancellationToken);
+                    _sentAt[id] = due;
+                    await connection.SendAsync(requests[id], cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (phase.Value != Stopping)
+                {
+                    Failure ??= ex.Message;
+                }
+            }
+
+            // Every id back (its reply read) or the receive loop ended.
+            for (var returned = 0; returned < requests.Length && !receiving.IsCompleted; returned++)
+            {
+                var back = free.Reader.ReadAsync(cancellationToken).AsTask();
+                if (await Task.WhenAny(back, receiving) != back)
+                {
+                    break;
+                }
+            }
+
+            // Nothing is left to read: the receive loop ends here, not when the connection closes.
+            await reading.CancelAsync();
+            await receiving;
+        }
+
+        private async Task ReceivePacedAsync(System.Threading.Channels.ChannelWriter<int> free, CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (true)
+                {
+                    if (await connection.ReceiveAsync(cancellationToken) is not { } message)
+                    {
+                        if (phase.Value != Stopping)
+                        {
+                            Failure ??= "the server closed the connection";
+                        }
+
+                        return;
+                    }
+
+                    var ready = Collect(message.Span, 0);
+                    for (var i = 0; i < ready; i++)
+                    {
+                        free.TryWrite(_ready[i]);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (phase.Value != Stopping)
+                {
+                    Failure ??= ex.Message;
+                }
+            }
+        }
 
         private async Task RunOneFrameAsync(CancellationToken cancellationToken)
         {

@@ -29,6 +29,22 @@ public sealed class BenchSmokeTests
     }
 
     [Fact]
+    public async Task Rpc_scenario_on_a_schedule_sends_about_its_rate_and_ends_with_every_reply_read()
+    {
+        await using var hub = await TestHub.StartAsync();
+
+        var result = await RpcScenario.RunAsync(
+            HubTarget(hub), new RpcOptions(Connections: 4, InFlight: 8, DurationSeconds: 1, WarmupSeconds: 0.2, Rate: 400), CancellationToken.None)
+            .WaitAsync(Cap);
+
+        Assert.Null(result.Failure);
+        Assert.Equal(0, result.Errors);
+        // 400 calls/s for a second: the schedule, not the server, sets the count (generous bounds for a loaded machine).
+        Assert.InRange(result.Calls, 200, 600);
+        Assert.Equal(result.Calls, result.Latency.Count);
+    }
+
+    [Fact]
     public async Task Latency_scenario_completes_calls_one_at_a_time_without_errors()
     {
         await using var hub = await TestHub.StartAsync();

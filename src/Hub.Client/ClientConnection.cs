@@ -402,7 +402,7 @@ internal sealed class ClientConnection
             {
                 // Other calls are in flight, so their callers are likely queueing too: the writer runs after the work
                 // already queued on the thread pool, and one send() then carries what they queued meanwhile.
-                ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteAsync(inline: false), this, preferLocal: false);
+                WriteOnThreadPool();
             }
             else
             {
@@ -472,11 +472,14 @@ internal sealed class ClientConnection
                 }
 
                 // More was queued meanwhile: the rest is the thread pool's to send (and no caller's context's).
-                _ = Task.Run(() => WriteAsync(inline: false));
+                WriteOnThreadPool();
                 return;
             }
         }
     }
+
+    private void WriteOnThreadPool() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteAsync(inline: false), this, preferLocal: false);
 
     /// <returns><see langword="false"/> when the connection had ended, and nothing was sent.</returns>
     private async Task<bool> SendRoundAsync(List<QueuedFrame> round)

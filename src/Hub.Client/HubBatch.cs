@@ -41,7 +41,7 @@ public sealed class HubBatch
     internal HubBatch(HubClient client)
     {
         _client = client;
-        _serializer = client.CreateSerializer();
+        _serializer = client.Serializer;
     }
 
     /// <summary>How many calls and notifications the batch holds.</summary>
@@ -258,7 +258,7 @@ public sealed class HubBatch
     private async Task<T> ConvertAsync<T>(Task<JToken> reply)
     {
         var result = await reply.ConfigureAwait(false);
-        return HubClient.ConvertResult<T>(_client.CreateSerializer(), result);
+        return HubClient.ConvertResult<T>(_client.Serializer, result);
     }
 
     /// <summary>One call (with a reply to wait for) or notification (without).</summary>

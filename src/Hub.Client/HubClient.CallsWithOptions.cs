@@ -158,8 +158,7 @@ public sealed partial class HubClient
     {
         var timeout = TimeoutOf(options);
         ArgumentNullException.ThrowIfNull(method);
-        var serializer = CreateSerializer();
-        var frame = OutgoingMessages.Request(method, Positional(serializer, positionalParams), id: null);
+        var frame = OutgoingMessages.Request(method, Positional(_serializer, positionalParams), id: null);
         await SendWithoutReplyAsync(frame, timeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -185,8 +184,7 @@ public sealed partial class HubClient
     {
         var timeout = TimeoutOf(options);
         ArgumentNullException.ThrowIfNull(method);
-        var serializer = CreateSerializer();
-        var frame = OutgoingMessages.Request(method, Named(serializer, namedParams), id: null);
+        var frame = OutgoingMessages.Request(method, Named(_serializer, namedParams), id: null);
         await SendWithoutReplyAsync(frame, timeout, cancellationToken).ConfigureAwait(false);
     }
 

@@ -76,7 +76,7 @@ public sealed partial class HubClient
     /// <summary>The proxies' way in: params already built, result as JSON; <see langword="null"/> options for the defaults.</summary>
     internal Task<JToken> InvokeForProxyAsync(string method, Func<JsonSerializer, JToken?> parameters, HubCallOptions? options, CancellationToken cancellationToken)
     {
-        return InvokeAsync(method, parameters(CreateSerializer()), options?.Timeout ?? _defaultTimeout, cancellationToken);
+        return InvokeAsync(method, parameters(_serializer), options?.Timeout ?? _defaultTimeout, cancellationToken);
     }
 
     /// <summary>The typed proxies' way in for <c>Task&lt;T&gt;</c> methods.</summary>

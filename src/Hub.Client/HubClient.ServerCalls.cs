@@ -100,7 +100,7 @@ public sealed partial class HubClient
             var pending = handler(parameters)
                 ?? throw new InvalidOperationException($"The handler of '{method}' returned a null Task; to answer null, return (object?)null from a synchronous handler.");
             var result = await pending.ConfigureAwait(false);
-            return JsonRpcEncoder.Success(id, OutgoingMessages.ToToken(CreateSerializer(), result));
+            return JsonRpcEncoder.Success(id, OutgoingMessages.ToToken(_serializer, result));
         }
         catch (HubRpcException e)
         {
@@ -132,7 +132,7 @@ public sealed partial class HubClient
     {
         try
         {
-            var data = exception.ErrorData is null ? null : OutgoingMessages.ToToken(CreateSerializer(), exception.ErrorData);
+            var data = exception.ErrorData is null ? null : OutgoingMessages.ToToken(_serializer, exception.ErrorData);
             return JsonRpcEncoder.Failure(id, new JsonRpcError(exception.Code, exception.Message, data));
         }
         catch (Exception e) when (e is ArgumentException or JsonWriteException)

@@ -468,6 +468,6 @@ public sealed partial class HubClient
             return default;
         }
 
-        return ConvertResult<T>(CreateSerializer(), data);
+        return ConvertResult<T>(_serializer, data);
     }
 }

@@ -511,7 +511,7 @@ public sealed partial class HubClient : IAsyncDisposable
     /// <summary>The client's one serializer, made from the user's settings.</summary>
     // Shared by every call: a JsonSerializer keeps no state between operations once configured (its contract
     // resolver's cache is thread-safe), and this one is never configured again; one per call was 1.1 KB a call.
-    internal JsonSerializer CreateSerializer() => _serializer;
+    internal JsonSerializer Serializer => _serializer;
 
     private static JsonSerializer MakeSerializer(JsonSerializerSettings settings)
     {

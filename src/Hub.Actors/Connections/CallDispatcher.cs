@@ -266,11 +266,7 @@ internal sealed class CallDispatcher
             return;
         }
 
-        CallMetrics.Completed(call, reply);
-        if (replyTo.Id is not null && reply is not null)
-        {
-            Answer(replyTo, reply);
-        }
+        Complete(call, reply);
     }
 
     private BuiltIn TryBuiltIn(string method, JToken? parameters, ReplyTo replyTo)
@@ -343,14 +339,20 @@ internal sealed class CallDispatcher
             return; // answered already: the timeout won
         }
 
-        CallMetrics.Completed(call, completed.Reply);
-        if (call.ReplyTo.Id is not null && completed.Reply is not null && call.Direct is not { Written: true })
-        {
-            Answer(call.ReplyTo, completed.Reply);
-        }
+        Complete(call, completed.Reply);
 
         // After the answer: the next sequential call may run, and write its reply, right here.
         _calls.RunNextSequential(_self);
+    }
+
+    /// <summary>Counts a call its method finished and answers it, unless the method wrote its reply itself.</summary>
+    private void Complete(InFlightCalls.InFlight call, byte[]? reply)
+    {
+        CallMetrics.Completed(call, reply);
+        if (call.ReplyTo.Id is not null && reply is not null && call.Direct is not { Written: true })
+        {
+            Answer(call.ReplyTo, reply);
+        }
     }
 
     /// <summary>Makes sure a sweep runs by <paramref name="deadline"/>: one timer per connection, restarted only for an earlier deadline.</summary>

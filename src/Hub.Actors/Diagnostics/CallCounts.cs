@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Hub.Diagnostics;
 
@@ -40,7 +41,7 @@ internal sealed class CallCounts
     /// <summary>One method's counts: <c>ok</c> in a field of its own (nearly every call), the rest by outcome.</summary>
     private sealed class ByOutcome
     {
-        private readonly ConcurrentDictionary<string, StrongBox> _others = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, StrongBox<long>> _others = new(StringComparer.Ordinal);
         private long _ok;
 
         public void Add(string outcome)
@@ -53,7 +54,7 @@ internal sealed class CallCounts
 
             if (!_others.TryGetValue(outcome, out var count))
             {
-                count = _others.GetOrAdd(outcome, static _ => new StrongBox());
+                count = _others.GetOrAdd(outcome, static _ => new StrongBox<long>());
             }
 
             Interlocked.Increment(ref count.Value);
@@ -72,10 +73,5 @@ internal sealed class CallCounts
                 yield return (outcome, Volatile.Read(ref count.Value));
             }
         }
-    }
-
-    private sealed class StrongBox
-    {
-        public long Value;
     }
 }

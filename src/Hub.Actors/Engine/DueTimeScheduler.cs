@@ -127,10 +127,9 @@ internal sealed class DueTimeScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
         private readonly DueTimeScheduler _owner;
         private readonly ICancelable? _cancelable;
         private readonly TimeSpan _interval;
-        private readonly long _start = Environment.TickCount64;
         private readonly Timer _timer;
         private CancellationTokenRegistration _onCancel;
-        private TimeSpan _first;
+        private long _firstDue;
         private long _runs;
         private int _state;
 
@@ -158,7 +157,7 @@ internal sealed class DueTimeScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
 
         public void Start(TimeSpan delay)
         {
-            _first = delay;
+            _firstDue = Environment.TickCount64 + (long)delay.TotalMilliseconds;
             if (_cancelable is not null)
             {
                 _onCancel = _cancelable.Token.UnsafeRegister(static state => ((Scheduled)state!).Dispose(), this);
@@ -197,7 +196,7 @@ internal sealed class DueTimeScheduler : SchedulerBase, IDateTimeOffsetNowTimePr
             // The next run is due interval after the last due time, not after the run ended, so a repeated task keeps
             // its rate; one that overran is due at once.
             _runs++;
-            var due = TimeSpan.FromMilliseconds(_start - Environment.TickCount64) + _interval * _runs + _first;
+            var due = TimeSpan.FromMilliseconds(_firstDue - Environment.TickCount64) + _interval * _runs;
             try
             {
                 _timer.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);

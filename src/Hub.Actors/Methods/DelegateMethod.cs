@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Hub.Cluster;
 using Newtonsoft.Json.Linq;
 
 namespace Hub.Methods;
@@ -9,7 +8,7 @@ namespace Hub.Methods;
 /// other nodes, and those its actor is sent) and for a connection on this node that runs a call itself, with no hop
 /// through the method's mailbox. A method declared non-blocking (<see cref="Inline"/>) runs on the caller's thread,
 /// one call of the method at a time on the node (<see cref="TryRunHere"/>); any other as a thread-pool work item
-/// (<see cref="Queue"/>). Either way <see cref="MethodReply"/> makes the reply and never throws, so every call is
+/// (<see cref="Run"/>). Either way <see cref="MethodReply"/> makes the reply and never throws, so every call is
 /// answered and nothing escapes onto the thread pool, where it would end the process.
 /// </summary>
 internal sealed class DelegateMethod(MethodHandler handler, MethodServices services, bool inline)
@@ -20,29 +19,25 @@ internal sealed class DelegateMethod(MethodHandler handler, MethodServices servi
     /// <summary>Declared non-blocking (<see cref="HubBuilder.RunInline"/>): runs on the caller's thread.</summary>
     public bool Inline => inline;
 
-    /// <summary>Runs <paramref name="call"/> as the method is declared to: here when <see cref="Inline"/>, else as a work item; the reply goes to <paramref name="replyTo"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="call"/> as the method is declared to, its reply going to <paramref name="replyTo"/>: here
+    /// when <see cref="Inline"/>; else on a thread-pool work item rather than Task.Run and PipeTo, the handler run on
+    /// it directly (a synchronous one blocks a pool thread, never the caller) and the reply one Tell, with no task,
+    /// closure or continuation besides.
+    /// </summary>
     public void Run(MethodProtocol.Invoke call, IActorRef replyTo)
     {
         if (inline)
         {
-            RunNow(call, replyTo);
+            RunAndAnswer(call, replyTo);
+            return;
         }
-        else
-        {
-            Queue(call, replyTo);
-        }
-    }
 
-    /// <summary>
-    /// Runs <paramref name="call"/> on a thread-pool work item rather than Task.Run and PipeTo: the handler runs on it
-    /// directly (a synchronous one blocks a pool thread, never the caller), and the reply is one Tell; no task, closure
-    /// or continuation besides.
-    /// </summary>
-    public void Queue(MethodProtocol.Invoke call, IActorRef replyTo) =>
         ThreadPool.UnsafeQueueUserWorkItem(
-            static work => work.Method.RunNow(work.Call, work.ReplyTo),
+            static work => work.Method.RunAndAnswer(work.Call, work.ReplyTo),
             (Method: this, Call: call, ReplyTo: replyTo),
             preferLocal: false);
+    }
 
     /// <summary>
     /// Runs an inline call on the caller's thread. True when it finished at once, with its <paramref name="reply"/>
@@ -57,19 +52,10 @@ internal sealed class DelegateMethod(MethodHandler handler, MethodServices servi
         }
     }
 
-    private void RunNow(MethodProtocol.Invoke call, IActorRef replyTo)
+    private void RunAndAnswer(MethodProtocol.Invoke call, IActorRef replyTo)
     {
-        bool done;
         byte[]? reply;
-        if (inline)
-        {
-            done = TryRunHere(call, replyTo, out reply);
-        }
-        else
-        {
-            done = TryRun(call, replyTo, out reply);
-        }
-
+        var done = inline ? TryRunHere(call, replyTo, out reply) : TryRun(call, replyTo, out reply);
         if (done)
         {
             MethodReply.Answer(services.Payload, replyTo, call, reply);
@@ -106,11 +92,11 @@ internal sealed class DelegateMethod(MethodHandler handler, MethodServices servi
         }
 
         reply = null;
-        _ = ReplyAsync(pending.AsTask(), timeout, call, replyTo, services.Payload);
+        _ = ReplyAsync(pending.AsTask(), timeout, call, replyTo);
         return false;
     }
 
-    private async Task ReplyAsync(Task<JToken> pending, CancellationTokenSource? timeout, MethodProtocol.Invoke call, IActorRef replyTo, ClusterPayload payload)
+    private async Task ReplyAsync(Task<JToken> pending, CancellationTokenSource? timeout, MethodProtocol.Invoke call, IActorRef replyTo)
     {
         byte[]? reply;
         try
@@ -130,6 +116,6 @@ internal sealed class DelegateMethod(MethodHandler handler, MethodServices servi
             timeout?.Dispose();
         }
 
-        MethodReply.Answer(payload, replyTo, call, reply);
+        MethodReply.Answer(services.Payload, replyTo, call, reply);
     }
 }

@@ -78,7 +78,10 @@ public sealed class HubBuilder
     /// Registers every public instance method declared by <paramref name="service"/>'s type, named
     /// <c>prefix + separator + method_name</c> (the C# name in snake_case: <c>GetData</c> is <c>get_data</c>;
     /// separator: <c>hub.method-separator</c>, default <c>"."</c>), or just <c>method_name</c> without a prefix.
-    /// Binding is as in <see cref="AddMethod"/>.
+    /// Binding is as in <see cref="AddMethod"/>. Not registered, because they are not the service's API and a client
+    /// must not reach them: overrides of <see cref="object"/>'s methods (<c>ToString</c>, <c>Equals</c>,
+    /// <c>GetHashCode</c>), <c>Dispose</c> and <c>DisposeAsync</c> of <see cref="IDisposable"/> and
+    /// <see cref="IAsyncDisposable"/>, and what the compiler generates (a record's equality, <c>Deconstruct</c>, clone).
     /// </summary>
     /// <exception cref="ArgumentException">The type has overloads of one name, or a name clashes or is reserved (without a prefix; with one, when the hub is built).</exception>
     public HubBuilder AddMethods(object service, string? prefix = null, TimeSpan? timeout = null)
@@ -88,7 +91,7 @@ public sealed class HubBuilder
         _lastMethods = [];
         var methods = service.GetType()
             .GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => !m.IsSpecialName)
+            .Where(m => !m.IsSpecialName && IsServiceApi(m, service.GetType()))
             .ToList();
         foreach (var group in methods.GroupBy(m => m.Name))
         {
@@ -105,6 +108,26 @@ public sealed class HubBuilder
         }
 
         return this;
+    }
+
+    /// <summary>False for a method <see cref="AddMethods"/> leaves out: an override of <see cref="object"/>'s, a disposer, or generated.</summary>
+    private static bool IsServiceApi(MethodInfo method, Type type)
+    {
+        if (method.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false)
+            || method.GetBaseDefinition().DeclaringType == typeof(object))
+        {
+            return false;
+        }
+
+        foreach (var disposer in (Type[])[typeof(IDisposable), typeof(IAsyncDisposable)])
+        {
+            if (disposer.IsAssignableFrom(type) && type.GetInterfaceMap(disposer).TargetMethods.Contains(method))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

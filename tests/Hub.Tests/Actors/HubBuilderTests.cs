@@ -155,6 +155,27 @@ public sealed class HubBuilderTests
     }
 
     [Fact]
+    public void AddMethods_of_a_record_registers_its_own_methods_and_none_the_compiler_generated()
+    {
+        var builder = new HubBuilder().AddMethods(new PriceRecord("ACME", 10m), prefix: "p");
+
+        var names = builder.BuildMethods(new HubSettings()).Select(d => d.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["p.with_tax"], names);
+    }
+
+    [Fact]
+    public void AddMethods_leaves_out_overrides_of_object_and_disposers()
+    {
+        using var service = new DisposableService();
+        var builder = new HubBuilder().AddMethods(service, prefix: "d");
+
+        var names = builder.BuildMethods(new HubSettings()).Select(d => d.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(["d.read"], names);
+    }
+
+    [Fact]
     public void AddMethods_of_a_type_with_overloads_is_refused()
     {
         var builder = new HubBuilder();
@@ -279,6 +300,32 @@ public sealed class HubBuilderTests
         public int Add(int a, int b) => a + b + _offset;
 
         public double Add(double a, double b) => a + b + _offset;
+    }
+
+    private sealed record PriceRecord(string Symbol, decimal Price)
+    {
+        public decimal WithTax(decimal rate) => Price * (1 + rate);
+    }
+
+    private sealed class DisposableService : IDisposable, IAsyncDisposable
+    {
+        private bool _disposed;
+
+        public int Read() => _disposed ? 0 : 1;
+
+        public override string ToString() => "service";
+
+        public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+        public override int GetHashCode() => 1;
+
+        public void Dispose() => _disposed = true;
+
+        public ValueTask DisposeAsync()
+        {
+            _disposed = true;
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class LoginService

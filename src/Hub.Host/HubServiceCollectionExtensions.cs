@@ -54,7 +54,7 @@ public static class HubServiceCollectionExtensions
 
         services.AddOptions<HubHostOptions>().BindConfiguration(HubHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<HubRuntimeHolder>();
-        services.AddSingleton(sp => new InboundBudget(sp.GetRequiredService<IOptions<HubHostOptions>>().Value.MaxInboundBytes));
+        services.AddSingleton(sp => InboundBudget.Reported(sp.GetRequiredService<IOptions<HubHostOptions>>().Value.MaxInboundBytes));
         // Taken once, when the server is built: by then the runtime and most assemblies hold their descriptors.
         services.AddSingleton(_ => OpenFiles.OfThisProcess());
         services.AddSingleton<WebSocketEndpoint>();

@@ -45,6 +45,8 @@ internal static class HubMetrics
 
     private static ImmutableArray<Akka.Cluster.Cluster> _clusters = [];
 
+    private static ImmutableArray<InboundSource> _inbound = [];
+
     private static readonly UpDownCounter<long> ConnectionsActive = Meter.CreateUpDownCounter<long>(
         "hub.connections.active", "{connection}", "Open connections (HTTP requests included while they are served), by transport.");
 
@@ -84,6 +86,12 @@ internal static class HubMetrics
 
     private static readonly ObservableGauge<int> ClusterMembers = Meter.CreateObservableGauge(
         "hub.cluster.members", () => ObserveMembers(unreachable: false), "{member}", "Cluster members that are Up, as this node sees them.");
+
+    private static readonly ObservableGauge<long> InboundBytes = Meter.CreateObservableGauge(
+        "hub.inbound.bytes", () => ObserveInbound(waiting: false), "By", "Bytes of inbound messages held on this node until their connection has parsed them (Hub:MaxInboundBytes is the most).");
+
+    private static readonly ObservableGauge<long> InboundWaiting = Meter.CreateObservableGauge(
+        "hub.inbound.waiting", () => ObserveInbound(waiting: true), "{reader}", "Readers waiting for the inbound budget: their clients are slowed by TCP until bytes are freed.");
 
     private static readonly ObservableGauge<int> UnreachableMembers = Meter.CreateObservableGauge(
         "hub.cluster.members.unreachable", () => ObserveMembers(unreachable: true), "{member}", "Cluster members this node's failure detector marks unreachable.");
@@ -149,6 +157,30 @@ internal static class HubMetrics
         system.RegisterOnTermination(() => ImmutableInterlocked.Update(ref _clusters, list => list.Remove(cluster)));
     }
 
+    /// <summary>
+    /// Reports a node's inbound budget in <c>hub.inbound.bytes</c> (<paramref name="held"/>) and
+    /// <c>hub.inbound.waiting</c> (<paramref name="waiting"/>) until the result is disposed.
+    /// </summary>
+    public static IDisposable TrackInbound(Func<long> held, Func<int> waiting)
+    {
+        var source = new InboundSource(held, waiting);
+        ImmutableInterlocked.Update(ref _inbound, list => list.Add(source));
+        return source;
+    }
+
+    private static List<Measurement<long>> ObserveInbound(bool waiting)
+    {
+        // One budget per process in production; hubs started side by side in one process report one each.
+        var sources = _inbound;
+        var measurements = new List<Measurement<long>>(sources.Length);
+        foreach (var source in sources)
+        {
+            measurements.Add(new Measurement<long>(waiting ? source.Waiting() : source.Held()));
+        }
+
+        return measurements;
+    }
+
     private static List<Measurement<int>> ObserveMembers(bool unreachable)
     {
         // One node per process in production; in-process test clusters report one measurement each.
@@ -163,5 +195,14 @@ internal static class HubMetrics
         }
 
         return measurements;
+    }
+
+    private sealed class InboundSource(Func<long> held, Func<int> waiting) : IDisposable
+    {
+        public Func<long> Held { get; } = held;
+
+        public Func<int> Waiting { get; } = waiting;
+
+        public void Dispose() => ImmutableInterlocked.Update(ref _inbound, list => list.Remove(this));
     }
 }

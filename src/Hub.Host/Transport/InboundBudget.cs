@@ -20,7 +20,7 @@ namespace Hub.Host.Transport;
 /// pooled arrays of growing sizes the process kept up to several times the budget (bench/RESULTS.md, trickle).
 /// </para>
 /// </remarks>
-internal sealed class InboundBudget
+internal sealed class InboundBudget : IDisposable
 {
     /// <summary>The buffer a message is first read into; taken from the whole budget, so small calls pass.</summary>
     public const int FirstBufferBytes = 4096;
@@ -42,12 +42,21 @@ internal sealed class InboundBudget
     private readonly LinkedList<Waiter> _small = new();
     private readonly LinkedList<Waiter> _large = new();
     private long _held;
+    private IDisposable? _metrics;
 
     public InboundBudget(long limit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, FirstBufferBytes);
         Limit = limit;
         LargeLimit = limit - (limit / 8);
+    }
+
+    /// <summary>A node's budget, reported in <c>hub.inbound.bytes</c> and <c>hub.inbound.waiting</c> until disposed.</summary>
+    public static InboundBudget Reported(long limit)
+    {
+        var budget = new InboundBudget(limit);
+        budget._metrics = Hub.Diagnostics.HubMetrics.TrackInbound(() => budget.Held, () => budget.Waiting);
+        return budget;
     }
 
     /// <summary>Bytes that may be held in all.</summary>
@@ -67,6 +76,21 @@ internal sealed class InboundBudget
             }
         }
     }
+
+    /// <summary>Readers waiting for bytes now.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _small.Count + _large.Count;
+            }
+        }
+    }
+
+    /// <summary>Stops reporting the budget in the metrics.</summary>
+    public void Dispose() => _metrics?.Dispose();
 
     /// <summary>
     /// Takes <paramref name="bytes"/> when they fit now and nobody of their kind waits. <paramref name="first"/>: they

@@ -255,6 +255,17 @@ public sealed class MetricsTests : IClassFixture<MetricsHubFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Inbound_budget_gauges_are_served_under_their_README_names()
+    {
+        // Their values are covered by InboundLimitsTests; the meter is one per process, so here only the names.
+        var scrape = await MetricsScrape.UntilAsync(
+            _http, s => s.TypeOf("hub_inbound_bytes") is not null && s.TypeOf("hub_inbound_waiting") is not null, "both gauges are scraped");
+
+        Assert.Equal("gauge", scrape.TypeOf("hub_inbound_bytes"));
+        Assert.Equal("gauge", scrape.TypeOf("hub_inbound_waiting"));
+    }
+
+    [Fact]
     public async Task AspNetCore_and_runtime_meters_are_served_too()
     {
         await _http.GetStringAsync("/healthz");

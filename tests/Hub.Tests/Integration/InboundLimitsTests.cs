@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Text;
 using Hub.Host.Transport;
@@ -63,6 +64,25 @@ public sealed class InboundLimitsTests
         }
 
         Assert.True(waited, "the message was answered although the budget was spent");
+        Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":\"pong\",\"id\":7}", await waiter.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task Bytes_held_and_readers_waiting_are_reported_in_the_metrics()
+    {
+        await using var hub = await StartSmallBudgetAsync();
+        var holders = await HoldAsync(hub, Holders);
+        await using var waiter = await RawSocket.ConnectAsync(hub.WebSocketUri);
+        await waiter.SendAsync(PaddedPing(LargeMessage, id: 7));
+        await Eventually.TrueAsync(() => Task.FromResult(Waiting(hub) == 1), "the large message waits for the budget");
+
+        // One measurement per budget: hubs of other tests in this process report theirs beside it.
+        var (bytes, waiting) = ReadInboundGauges();
+
+        // The holders' 20 KiB each, and the waiter's first buffer, read before it asked for more.
+        Assert.Contains((Holders * (long)HeldBuffer) + InboundBudget.FirstBufferBytes, bytes);
+        Assert.Contains(1L, waiting);
+        await DisposeAllAsync(holders);
         Assert.Equal("{\"jsonrpc\":\"2.0\",\"result\":\"pong\",\"id\":7}", await waiter.ReceiveAsync());
     }
 
@@ -163,6 +183,27 @@ public sealed class InboundLimitsTests
     });
 
     private static long Held(TestHub hub) => hub.App.Services.GetRequiredService<InboundBudget>().Held;
+
+    private static int Waiting(TestHub hub) => hub.App.Services.GetRequiredService<InboundBudget>().Waiting;
+
+    /// <summary>What <c>hub.inbound.bytes</c> and <c>hub.inbound.waiting</c> read now, one value per budget in the process.</summary>
+    private static (List<long> Bytes, List<long> Waiting) ReadInboundGauges()
+    {
+        var bytes = new List<long>();
+        var waiting = new List<long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Hub" && instrument.Name is "hub.inbound.bytes" or "hub.inbound.waiting")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => (instrument.Name == "hub.inbound.bytes" ? bytes : waiting).Add(value));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return (bytes, waiting);
+    }
 
     /// <summary>
     /// <paramref name="count"/> connections, each with a message of <see cref="HeldPart"/> bytes begun and not ended:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The README's test command: every test, the compose test (tests/Hub.Tests/Compose) included.
+# The README's test command: every test, the compose test (tests/Hub.Tests/Compose) and the JavaScript client's
+# tests (scripts/js-test.sh, after `dotnet test`) included.
 #
 #   scripts/test.sh [dotnet test arguments]
 #
@@ -26,3 +27,4 @@ else
 fi
 
 dotnet test "$@"
+"$ROOT/scripts/js-test.sh"

@@ -38,9 +38,24 @@ export interface WebSocketLike {
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
+/** How a client whose connection was lost connects again (to each URL given to {@link connect} in turn). */
+export interface ReconnectOptions {
+  /** The first wait, in ms (500); it doubles after each failed attempt, up to `maxDelay`. */
+  initialDelay?: number;
+  /** The longest wait between attempts, in ms (10,000). Each wait is jittered down by up to a half. */
+  maxDelay?: number;
+  /** Attempts before the client gives up for good (default: no limit). */
+  maxAttempts?: number;
+}
+
+/** `connected`; `reconnecting` after the connection was lost; `disconnected` for good (`closed` settles). */
+export type ConnectionState = "connected" | "reconnecting" | "disconnected";
+
 export interface ConnectOptions {
   /** Default time a call waits for its answer, in ms (30,000). */
   timeout?: number;
+  /** How to connect again when the connection is lost; `false`: never (the client then ends with its connection). */
+  reconnect?: ReconnectOptions | false;
   /** Asked at each connect; sent as the `access_token` query parameter (browsers cannot set headers on a WebSocket). */
   accessToken?: () => string | undefined | Promise<string | undefined>;
   /** The WebSocket constructor; default: the global one. */
@@ -77,27 +92,53 @@ export class HubClient {
   private readonly joined = new Map<string, Promise<void>>();
   private readonly methods = new Map<string, Handler>();
   private readonly batches: number[][] = [];
+  private readonly listeners = new Set<(state: ConnectionState, error?: ConnectionError) => void>();
+  private readonly timeout: number;
   private failure: ConnectionError | undefined;
   private settle!: (info: ConnectionError) => void;
+  private current: ConnectionState = "connected";
+  private socket!: WebSocketLike;
+  private stopping = false;
+  private wake: (() => void) | undefined;
 
-  /** Settles when the connection has closed, with why. */
+  /** Settles when the client has stopped for good (closed, or given up reconnecting), with why. */
   readonly closed: Promise<ConnectionError> = new Promise((resolve) => (this.settle = resolve));
 
   /** @internal use {@link connect}. */
-  constructor(private readonly socket: WebSocketLike, private readonly timeout: number) {
-    socket.onmessage = (event) => this.receive(event.data);
-    socket.onclose = (event) => this.end(new ConnectionError(`closed: ${event.code} ${event.reason}`.trim(), event.code, event.reason));
-    // Browsers follow an error with a close; some WebSocket implementations (Node 20's) may not.
-    socket.onerror = () => this.end(new ConnectionError("the connection failed"));
+  constructor(socket: WebSocketLike, private readonly urls: string[], private readonly options: ConnectOptions) {
+    this.timeout = options.timeout ?? 30_000;
+    this.attach(socket);
   }
 
-  /** True while the connection is open. */
+  /** True while the connection is open and not reconnecting. */
   get connected(): boolean {
-    return this.failure === undefined && this.socket.readyState === OPEN;
+    return this.current === "connected" && this.socket.readyState === OPEN;
   }
 
-  /** Calls `method` and resolves with its result. */
+  /** Where the client is: `connected`, `reconnecting` or `disconnected`. */
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Calls `listener` at each change of {@link state} (with the error that caused it); returns what stops that. */
+  onStateChange(listener: (state: ConnectionState, error?: ConnectionError) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `method` and resolves with its result. While reconnecting it rejects at once with a
+   * {@link ConnectionError}; calls in flight when the connection is lost reject with one too (they may have run).
+   */
   call<T = unknown>(method: string, params?: Params, options: CallOptions = {}): Promise<T> {
+    if (this.current === "reconnecting") {
+      return Promise.reject(new ConnectionError("reconnecting: the call was not sent"));
+    }
+
+    return this.request<T>(method, params, options);
+  }
+
+  private request<T>(method: string, params: Params | undefined, options: CallOptions): Promise<T> {
     const id = this.nextId++;
     const answer = this.expect<T>(id, method, options);
     this.send({ jsonrpc: "2.0", method, ...(params === undefined ? {} : { params }), id });
@@ -147,19 +188,108 @@ export class HubClient {
     this.methods.set(method, handler);
   }
 
-  /** Closes the connection (1000); resolves once it is closed. */
+  /** Closes the connection (1000) and stops reconnecting; resolves once the client has stopped. */
   close(): Promise<ConnectionError> {
+    this.stopping = true;
     if (this.failure === undefined) {
-      this.socket.close(1000);
+      if (this.current === "reconnecting") {
+        this.wake?.();
+        this.end(new ConnectionError("closed while reconnecting", 1000));
+      } else {
+        this.socket.close(1000);
+      }
     }
 
     return this.closed;
   }
 
+  private attach(socket: WebSocketLike): void {
+    this.socket = socket;
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = (event) => this.lost(socket, new ConnectionError(`closed: ${event.code} ${event.reason}`.trim(), event.code, event.reason));
+    // Browsers follow an error with a close; some WebSocket implementations (Node 20's) may not.
+    socket.onerror = () => this.lost(socket, new ConnectionError("the connection failed"));
+  }
+
+  private setState(state: ConnectionState, error?: ConnectionError): void {
+    if (this.current !== state) {
+      this.current = state;
+      for (const listener of [...this.listeners]) {
+        listener(state, error);
+      }
+    }
+  }
+
+  /** The connection ended: calls in flight fail; the client reconnects, or stops for good. */
+  private lost(socket: WebSocketLike, error: ConnectionError): void {
+    if (socket !== this.socket || this.failure !== undefined) {
+      return;
+    }
+
+    if (this.stopping || this.options.reconnect === false) {
+      this.end(error);
+      return;
+    }
+
+    this.failCalls(error);
+    if (this.current !== "reconnecting") {
+      this.setState("reconnecting", error);
+      void this.reconnect(error);
+    }
+  }
+
+  private async reconnect(lastError: ConnectionError): Promise<void> {
+    const { initialDelay = 500, maxDelay = 10_000, maxAttempts = Infinity } = this.options.reconnect || {};
+    for (let attempt = 1; attempt <= maxAttempts && !this.stopping; attempt++) {
+      const delay = Math.min(maxDelay, initialDelay * 2 ** (attempt - 1)) * (0.5 + (Math.random() / 2));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      if (this.stopping) {
+        return;
+      }
+
+      try {
+        this.attach(await open(this.urls[attempt % this.urls.length], this.options));
+        // Subscriptions first: a client reported connected receives what its subscriptions publish.
+        await Promise.all([...this.topics.keys()].map((topic) => this.resubscribe(topic)));
+        if (this.socket.readyState === OPEN && !this.stopping) {
+          this.setState("connected");
+          return;
+        }
+      } catch (error) {
+        lastError = error instanceof ConnectionError ? error : new ConnectionError(String(error));
+      }
+    }
+
+    this.end(lastError);
+  }
+
+  private async resubscribe(topic: string): Promise<void> {
+    try {
+      await this.request("subscribe", [topic], {});
+    } catch (error) {
+      if (!(error instanceof RpcError)) {
+        throw error;
+      }
+
+      // Refused now (its rules changed): those subscriptions end with the refusal; the others carry on.
+      for (const subscription of this.topics.get(topic) ?? []) {
+        this.forget(subscription);
+        subscription.end(error);
+      }
+    }
+  }
+
   /** @internal */
   async unsubscribe(subscription: Subscription): Promise<void> {
     if (this.forget(subscription) && this.connected) {
-      await this.call("unsubscribe", [subscription.topic]);
+      await this.request("unsubscribe", [subscription.topic], {});
     }
   }
 
@@ -202,6 +332,14 @@ export class HubClient {
 
   /** @internal */
   sendBatch(entries: object[], ids: number[]): void {
+    if (this.current === "reconnecting") {
+      for (const id of ids) {
+        this.pending.get(id)?.reject(new ConnectionError("reconnecting: the batch was not sent"));
+      }
+
+      return;
+    }
+
     if (ids.length > 0) {
       this.batches.push(ids);
     }
@@ -300,16 +438,21 @@ export class HubClient {
     this.send({ jsonrpc: "2.0", ...reply, id });
   }
 
+  private failCalls(failure: ConnectionError): void {
+    for (const call of [...this.pending.values()]) {
+      call.reject(failure);
+    }
+
+    this.batches.length = 0;
+  }
+
   private end(failure: ConnectionError): void {
     if (this.failure !== undefined) {
       return;
     }
 
     this.failure = failure;
-    for (const call of [...this.pending.values()]) {
-      call.reject(failure);
-    }
-
+    this.failCalls(failure);
     for (const local of this.topics.values()) {
       for (const subscription of local) {
         subscription.end(failure);
@@ -318,7 +461,7 @@ export class HubClient {
 
     this.topics.clear();
     this.joined.clear();
-    this.batches.length = 0;
+    this.setState("disconnected", failure);
     this.settle(failure);
   }
 }
@@ -431,8 +574,21 @@ export class Subscription implements AsyncIterable<unknown> {
   }
 }
 
-/** Opens a connection to the hub at `url` (`ws://host:port/rpc`); rejects with a {@link ConnectionError} when it cannot. */
-export async function connect(url: string, options: ConnectOptions = {}): Promise<HubClient> {
+/**
+ * Opens a connection to the hub at `url` (`ws://host:port/rpc`), or at the first of several that answers when the
+ * connection is lost later (they are tried in turn); rejects with a {@link ConnectionError} when the first cannot be
+ * reached.
+ */
+export async function connect(url: string | string[], options: ConnectOptions = {}): Promise<HubClient> {
+  const urls = typeof url === "string" ? [url] : url;
+  if (urls.length === 0) {
+    throw new ConnectionError("no URL to connect to");
+  }
+
+  return new HubClient(await open(urls[0], options), urls, options);
+}
+
+async function open(url: string, options: ConnectOptions): Promise<WebSocketLike> {
   const Socket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (Socket === undefined) {
     throw new ConnectionError("no WebSocket here: pass one as options.WebSocket");
@@ -451,5 +607,5 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     socket.onerror = () => reject(new ConnectionError(`could not connect to ${url}`));
     socket.onclose = (event) => reject(new ConnectionError(`could not connect to ${url}: ${event.code} ${event.reason}`.trim(), event.code, event.reason));
   });
-  return new HubClient(socket, options.timeout ?? 30_000);
+  return socket;
 }

@@ -6,6 +6,7 @@ import { connect, RpcError, ConnectionError } from "../dist/index.js";
 /** A WebSocket whose peer is the test: `sent` holds what the client wrote, `receive` plays the server. */
 class ScriptedSocket {
   static last;
+  static refuse = false;
   readyState = 0;
   sent = [];
   onopen = null;
@@ -17,6 +18,12 @@ class ScriptedSocket {
     this.url = url;
     ScriptedSocket.last = this;
     queueMicrotask(() => {
+      if (ScriptedSocket.refuse) {
+        this.readyState = 3;
+        this.onerror?.({});
+        return;
+      }
+
       this.readyState = 1;
       this.onopen?.({});
     });
@@ -75,8 +82,8 @@ test("the access token goes in the access_token query parameter", async () => {
   await client.close();
 });
 
-test("a close from the server ends calls in flight and subscriptions with a ConnectionError carrying its code", async () => {
-  const client = await open();
+test("without reconnect, a close from the server ends calls in flight and subscriptions with a ConnectionError carrying its code", async () => {
+  const client = await open({ reconnect: false });
   const socket = ScriptedSocket.last;
   const call = client.call("slow");
   const subscription = client.subscribe("prices");
@@ -91,6 +98,57 @@ test("a close from the server ends calls in flight and subscriptions with a Conn
   await assert.rejects(call, (e) => e instanceof ConnectionError && e.code === 1001 && e.reason === "going away");
   await assert.rejects(reading, (e) => e instanceof ConnectionError && e.code === 1001);
   assert.equal((await client.closed).code, 1001);
+  assert.equal(client.state, "disconnected");
+});
+
+test("a lost connection fails the calls in flight, reconnects to the next URL, resubscribes, then reports connected", async () => {
+  const client = await connect(["ws://a.test/rpc", "ws://b.test/rpc"], { WebSocket: ScriptedSocket, reconnect: { initialDelay: 1, maxDelay: 5 } });
+  const first = ScriptedSocket.last;
+  const states = [];
+  client.onStateChange((state) => states.push(state));
+  const seen = [];
+  const subscription = client.subscribe("t", (data) => seen.push(data));
+  const subscribe = await first.next();
+  first.receive({ jsonrpc: "2.0", result: ["t"], id: subscribe.id });
+  await subscription.ready;
+  const inFlight = client.call("slow");
+  await first.next();
+
+  first.close(1001, "going away");
+  await assert.rejects(inFlight, (e) => e instanceof ConnectionError && e.code === 1001);
+  await assert.rejects(client.call("now"), ConnectionError, "not sent while reconnecting");
+  let second;
+  for (let i = 0; i < 100 && (second = ScriptedSocket.last) === first; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  assert.equal(new URL(second.url).host, "b.test");
+  const again = await second.next();
+  assert.deepEqual([again.method, again.params], ["subscribe", ["t"]]);
+  assert.equal(client.state, "reconnecting", "connected only once subscribed again");
+  second.receive({ jsonrpc: "2.0", result: ["t"], id: again.id });
+  for (let i = 0; i < 100 && client.state !== "connected"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  assert.deepEqual(states, ["reconnecting", "connected"]);
+  second.receive({ jsonrpc: "2.0", method: "t", params: [1] });
+  assert.deepEqual(seen, [[1]]);
+  await client.close();
+  assert.equal(client.state, "disconnected");
+});
+
+test("reconnecting gives up after maxAttempts: the client stops for good and closed settles", async () => {
+  const client = await connect("ws://a.test/rpc", { WebSocket: ScriptedSocket, reconnect: { initialDelay: 1, maxDelay: 2, maxAttempts: 3 } });
+  const states = [];
+  client.onStateChange((state) => states.push(state));
+  ScriptedSocket.refuse = true;
+  ScriptedSocket.last.close(1011, "internal error");
+
+  const why = await client.closed.finally(() => (ScriptedSocket.refuse = false));
+  assert.ok(why instanceof ConnectionError);
+  assert.deepEqual(states, ["reconnecting", "disconnected"]);
+  await assert.rejects(client.call("x"), ConnectionError);
 });
 
 test("notifications of a topic go to each of the client's subscriptions; the server hears one subscribe and one unsubscribe", async () => {

@@ -38,9 +38,14 @@ export async function startHub(...args) {
   });
   const http = await listening;
   const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
+
     child.kill("SIGTERM");
-    const killed = delay(20_000).then(() => child.kill("SIGKILL"));
-    await Promise.race([exited, killed]);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    await exited;
+    clearTimeout(timer);
   };
   for (let i = 0; i < 300; i++) {
     const ready = await fetch(`${http}/readyz`).then((r) => r.ok, () => false);

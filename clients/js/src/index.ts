@@ -54,6 +54,8 @@ export type ConnectionState = "connected" | "reconnecting" | "disconnected";
 export interface ConnectOptions {
   /** Default time a call waits for its answer, in ms (30,000). */
   timeout?: number;
+  /** Where an error thrown by a subscription handler or a state listener goes (default: thrown on its own, uncaught). */
+  onError?: (error: unknown) => void;
   /** How to connect again when the connection is lost; `false`: never (the client then ends with its connection). */
   reconnect?: ReconnectOptions | false;
   /** Asked at each connect; sent as the `access_token` query parameter (browsers cannot set headers on a WebSocket). */
@@ -80,6 +82,7 @@ interface Pending {
 }
 
 const OPEN = 1;
+
 
 /**
  * One connection to a hub. Every call ends: with its result, an {@link RpcError}, a {@link TimeoutError}, the
@@ -203,6 +206,18 @@ export class HubClient {
     return this.closed;
   }
 
+  /** @internal Runs a callback of the user's: what it throws goes to `onError` and never stops the client's work. */
+  guard(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      const report = this.options.onError ?? ((e: unknown) => queueMicrotask(() => {
+        throw e;
+      }));
+      report(error);
+    }
+  }
+
   private attach(socket: WebSocketLike): void {
     this.socket = socket;
     socket.onmessage = (event) => this.receive(event.data);
@@ -215,7 +230,7 @@ export class HubClient {
     if (this.current !== state) {
       this.current = state;
       for (const listener of [...this.listeners]) {
-        listener(state, error);
+        this.guard(() => listener(state, error));
       }
     }
   }
@@ -523,7 +538,7 @@ export class Subscription implements AsyncIterable<unknown> {
     }
 
     if (this.handler) {
-      this.handler(data);
+      this.client.guard(() => this.handler!(data));
     } else if (this.waiting) {
       const waiting = this.waiting;
       this.waiting = this.failWaiting = undefined;

@@ -193,6 +193,27 @@ test("a second subscription of a topic waits for the first one's answer, and fai
   await client.close();
 });
 
+test("a subscription handler that throws does not stop the others nor the connection", async () => {
+  let report;
+  const thrown = new Promise((resolve) => (report = resolve));
+  const client = await open({ onError: report });
+  const socket = ScriptedSocket.last;
+  const seen = [];
+  client.subscribe("t", () => {
+    throw new Error("handler bug");
+  });
+  client.subscribe("t", (data) => seen.push(data));
+  const subscribe = await socket.next();
+  socket.receive({ jsonrpc: "2.0", result: ["t"], id: subscribe.id });
+  socket.receive({ jsonrpc: "2.0", method: "t", params: [1] });
+  assert.equal((await thrown).message, "handler bug", "given to onError");
+  assert.deepEqual(seen, [[1]]);
+  const call = client.call("m");
+  socket.receive({ jsonrpc: "2.0", result: 2, id: (await socket.next()).id });
+  assert.equal(await call, 2);
+  await client.close();
+});
+
 test("replies that match no call, and frames that are not JSON, are ignored", async () => {
   const client = await open();
   const socket = ScriptedSocket.last;

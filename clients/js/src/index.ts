@@ -83,6 +83,11 @@ interface Pending {
 
 const OPEN = 1;
 
+/** A request (with `id`) or a notification (without), `params` left out when there are none. */
+function message(method: string, params?: Params, id?: number): object {
+  return { jsonrpc: "2.0", method, ...(params === undefined ? {} : { params }), ...(id === undefined ? {} : { id }) };
+}
+
 
 /**
  * One connection to a hub. Every call ends: with its result, an {@link RpcError}, a {@link TimeoutError}, the
@@ -144,13 +149,13 @@ export class HubClient {
   private request<T>(method: string, params: Params | undefined, options: CallOptions): Promise<T> {
     const id = this.nextId++;
     const answer = this.expect<T>(id, method, options);
-    this.send({ jsonrpc: "2.0", method, ...(params === undefined ? {} : { params }), id });
+    this.send(message(method, params, id));
     return answer;
   }
 
   /** Sends a notification: run by the server, never answered. */
   notify(method: string, params?: Params): void {
-    this.send({ jsonrpc: "2.0", method, ...(params === undefined ? {} : { params }) });
+    this.send(message(method, params));
   }
 
   /** Collects calls and notifications sent as one JSON-RPC batch by {@link Batch.send}. */
@@ -492,14 +497,14 @@ export class Batch {
   call<T = unknown>(method: string, params?: Params, options: CallOptions = {}): Promise<T> {
     const id = this.client.takeId();
     const answer = this.client.expect<T>(id, method, options);
-    this.entries.push({ jsonrpc: "2.0", method, ...(params === undefined ? {} : { params }), id });
+    this.entries.push(message(method, params, id));
     this.ids.push(id);
     this.answers.push(answer);
     return answer;
   }
 
   notify(method: string, params?: Params): this {
-    this.entries.push({ jsonrpc: "2.0", method, ...(params === undefined ? {} : { params }) });
+    this.entries.push(message(method, params));
     return this;
   }
 

@@ -7,6 +7,16 @@ import { startHub, token } from "./hub.mjs";
 const signingKey = "client-js-tests-signing-key-0123456789abcdef";
 let hub;
 
+/** Runs `body` with a client connected to the test hub, and closes it after. */
+async function withClient(body) {
+  const client = await connect(hub.url);
+  try {
+    await body(client);
+  } finally {
+    await client.close();
+  }
+}
+
 before(async () => {
   hub = await startHub("--Hub:Auth:SigningKey", signingKey);
 });
@@ -16,46 +26,36 @@ after(async () => {
 });
 
 test("a call resolves with its result, by position and by name", async () => {
-  const client = await connect(hub.url);
-  try {
+  await withClient(async (client) => {
     assert.equal(await client.call("ping"), "pong");
     assert.equal(await client.call("add", [2, 3]), 5);
     assert.equal(await client.call("subtract", { minuend: 42, subtrahend: 23 }), 19);
     assert.deepEqual(await client.call("echo", { a: [1, "x", null] }), { a: [1, "x", null] });
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test("errors reject with RpcError: unknown method, a handler's own code, a handler that throws", async () => {
-  const client = await connect(hub.url);
-  try {
+  await withClient(async (client) => {
     await assert.rejects(client.call("no_such_method"), (e) => e instanceof RpcError && e.code === -32601 && e.message === "Method not found");
     await assert.rejects(client.call("computer_says_no"), (e) => e instanceof RpcError && e.code === -32050 && e.message === "Computer says no.");
     await assert.rejects(client.call("divide", [1, 0]), (e) => e instanceof RpcError && e.code === -32603);
     await assert.rejects(client.call("add", [1]), (e) => e instanceof RpcError && e.code === -32602 && typeof e.data === "string");
     assert.equal(await client.call("ping"), "pong", "the connection stays open");
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test("a call past its timeout rejects with TimeoutError; an aborted one with the signal's reason", async () => {
-  const client = await connect(hub.url);
-  try {
+  await withClient(async (client) => {
     await assert.rejects(client.call("sleep", [2000], { timeout: 100 }), { name: "TimeoutError" });
     const controller = new AbortController();
     const call = client.call("sleep", [2000], { signal: controller.signal });
     controller.abort(new Error("user went away"));
     await assert.rejects(call, { message: "user went away" });
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test("a batch answers each call in its own promise; notifications in it get nothing", async () => {
-  const client = await connect(hub.url);
-  try {
+  await withClient(async (client) => {
     const batch = client.batch();
     const sum = batch.call("sum", [1, 2, 4]);
     const missing = batch.call("nope");
@@ -66,23 +66,18 @@ test("a batch answers each call in its own promise; notifications in it get noth
     await assert.rejects(missing, (e) => e.code === -32601);
     assert.deepEqual(await data, ["hello", 5]);
     assert.equal(settled.length, 3);
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test("a batch over the server's limit rejects all of its calls with its one -32600", async () => {
-  const client = await connect(hub.url);
-  try {
+  await withClient(async (client) => {
     const batch = client.batch();
     const calls = Array.from({ length: 101 }, () => batch.call("ping"));
     await batch.send();
     for (const call of calls) {
       await assert.rejects(call, (e) => e instanceof RpcError && e.code === -32600);
     }
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test("a subscriber gets the retained value first, then what is published, in order", async () => {
@@ -115,8 +110,7 @@ test("a subscriber gets the retained value first, then what is published, in ord
 });
 
 test("for await reads a topic; leaving the loop unsubscribes", async () => {
-  const client = await connect(hub.url);
-  try {
+  await withClient(async (client) => {
     const subscription = client.subscribe("bench");
     await subscription.ready;
     await client.call("publish", ["bench", [1]]);
@@ -131,20 +125,15 @@ test("for await reads a topic; leaving the loop unsubscribes", async () => {
 
     assert.deepEqual(seen, [[1], [2]]);
     assert.deepEqual(await client.call("get_subscriptions"), []);
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test("a topic the server refuses rejects ready with -32602 and ends the iterator with it", async () => {
-  const client = await connect(hub.url);
-  try {
+  await withClient(async (client) => {
     const subscription = client.subscribe("no-such-topic");
     await assert.rejects(subscription.ready, (e) => e instanceof RpcError && e.code === -32602);
     await assert.rejects(subscription[Symbol.asyncIterator]().next(), (e) => e.code === -32602);
-  } finally {
-    await client.close();
-  }
+  });
 });
 
 test("the access token provider's token logs the connection in", async () => {

@@ -27,6 +27,9 @@ internal sealed class HttpRpcEndpoint(HubRuntimeHolder holder, InboundBudget bud
     private readonly Action<long> _release = budget.Release;
     private int _active;
 
+    /// <summary>Calls being served now (each counted from its first line until its answer).</summary>
+    public int Active => Volatile.Read(ref _active);
+
     public async Task HandleAsync(HttpContext context)
     {
         if (Interlocked.Increment(ref _active) > _options.MaxConcurrentHttpRequests)

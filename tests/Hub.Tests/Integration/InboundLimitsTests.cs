@@ -134,6 +134,10 @@ public sealed class InboundLimitsTests
         using var second = await StartPostAsync(hub, Body.Length, Body[..10]);
         using var http = new HttpClient { Timeout = Waits.Max };
 
+        // Both holders are being served before the third call is tried: under a loaded suite Kestrel may reach them
+        // seconds after their bytes were sent.
+        var endpoint = hub.App.Services.GetRequiredService<Hub.Host.Http.HttpRpcEndpoint>();
+        await Eventually.TrueAsync(() => Task.FromResult(endpoint.Active == 2), "both holders are being served");
         await Eventually.TrueAsync(async () => await PostStatusAsync(http, hub) == HttpStatusCode.ServiceUnavailable, "a third call answers 503");
         await SendAsync(first, Body[10..]);
 
